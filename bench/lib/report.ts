@@ -1,0 +1,112 @@
+/** Ratios between targets and the markdown report of a bench run. */
+import type { ScenarioKey, ScenarioResult, TargetSummary } from './scenario.js';
+import { fmt, ratio } from './stats.js';
+import { TARGET_LABELS, type TargetId } from './targets.js';
+
+export interface ScenarioRatios extends ScenarioKey {
+  gatewayVsNoopRps: number;
+  gatewayVsPortkeyRps: number;
+  /** Target p50/p99 minus the direct p50/p99, in ms. */
+  added: Partial<Record<TargetId, { p50: number; p99: number }>>;
+  /** Gateway's added latency ÷ the no-op proxy's. */
+  addedP50VsNoop: number;
+  addedP99VsNoop: number;
+  translatedVsPassthroughRps: number;
+}
+
+/** Below this the no-op proxy's added latency is noise, and a ratio to it would be too. */
+const MIN_NOOP_ADDED_MS = 0.02;
+
+export function computeRatios(scenario: ScenarioResult): ScenarioRatios {
+  const by = new Map(scenario.summaries.map((s) => [s.target, s]));
+  const rps = (id: TargetId): number => by.get(id)?.rps ?? Number.NaN;
+  const baselineOf = (id: TargetId): TargetId => (id === 'gateway-translate' ? 'direct-anthropic' : 'direct');
+  const added: ScenarioRatios['added'] = {};
+  for (const summary of scenario.summaries) {
+    const base = by.get(baselineOf(summary.target));
+    if (summary.target.startsWith('direct') || !base) continue;
+    added[summary.target] = { p50: summary.p50 - base.p50, p99: summary.p99 - base.p99 };
+  }
+  const gwAdded = added.gateway;
+  const noopAdded = added.noop;
+  const addedRatio = (key: 'p50' | 'p99'): number =>
+    gwAdded && noopAdded && noopAdded[key] >= MIN_NOOP_ADDED_MS ? gwAdded[key] / noopAdded[key] : Number.NaN;
+  return {
+    profile: scenario.profile,
+    mode: scenario.mode,
+    connections: scenario.connections,
+    gatewayVsNoopRps: ratio(rps('gateway'), rps('noop')),
+    gatewayVsPortkeyRps: ratio(rps('gateway'), rps('portkey')),
+    added,
+    addedP50VsNoop: addedRatio('p50'),
+    addedP99VsNoop: addedRatio('p99'),
+    translatedVsPassthroughRps: ratio(rps('gateway-translate'), rps('gateway')),
+  };
+}
+
+export interface ProcessMemory {
+  name: string;
+  idleMb: number;
+  peakMb: number;
+  endMb: number;
+}
+
+export interface ReportInput {
+  stamp: string;
+  header: string[];
+  scenarios: ScenarioResult[];
+  ratios: ScenarioRatios[];
+  memory: ProcessMemory[];
+  unavailable: string[];
+  notes: string[];
+}
+
+const x = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(2)}×` : 'n/a');
+const ms = (value: number | undefined): string => (value === undefined ? '' : fmt(value));
+const signedMs = (value: number | undefined): string => (value === undefined || !Number.isFinite(value) ? '' : `${value >= 0 ? '+' : ''}${value.toFixed(2)}`);
+
+function resultRow(scenario: ScenarioResult, summary: TargetSummary, ratios: ScenarioRatios): string {
+  const added = ratios.added[summary.target];
+  const failures = summary.non2xx + summary.errors;
+  return `| ${scenario.profile} | ${scenario.mode} | ${scenario.connections} | ${TARGET_LABELS[summary.target]} | ` +
+    `${summary.rps.toFixed(0)} (${summary.rpsMin.toFixed(0)}–${summary.rpsMax.toFixed(0)}) | ${ms(summary.p50)} | ${ms(summary.p99)} | ` +
+    `${signedMs(added?.p50)} | ${signedMs(added?.p99)} | ${failures > 0 ? `**${failures}** of ${summary.ok + failures}` : '0'} |`;
+}
+
+export function renderMarkdown(input: ReportInput): string {
+  const lines = [`# Gateway benchmark ${input.stamp}`, '', ...input.header.map((h) => `- ${h}`), ''];
+
+  if (input.ratios.length > 0) {
+    lines.push('## Ratios', '');
+    lines.push('| profile | mode | c | gateway ÷ noop req/s | gateway ÷ Portkey req/s | gateway +p50 ms | noop +p50 ms | gw/noop +p50 | gateway +p99 ms | noop +p99 ms | gw/noop +p99 | translated ÷ passthrough req/s | translated +p50 ms (vs Anthropic sim) |');
+    lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const r of input.ratios) {
+      lines.push(
+        `| ${r.profile} | ${r.mode} | ${r.connections} | ${x(r.gatewayVsNoopRps)} | ${x(r.gatewayVsPortkeyRps)} | ` +
+          `${signedMs(r.added.gateway?.p50) || 'n/a'} | ${signedMs(r.added.noop?.p50) || 'n/a'} | ${x(r.addedP50VsNoop)} | ` +
+          `${signedMs(r.added.gateway?.p99) || 'n/a'} | ${signedMs(r.added.noop?.p99) || 'n/a'} | ${x(r.addedP99VsNoop)} | ` +
+          `${x(r.translatedVsPassthroughRps)} | ${signedMs(r.added['gateway-translate']?.p50) || 'n/a'} |`,
+      );
+    }
+    lines.push('');
+  }
+
+  lines.push('## Results (medians over rounds)', '');
+  lines.push('| profile | mode | c | target | req/s (min–max) | p50 ms | p99 ms | +p50 ms | +p99 ms | failed requests |');
+  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  input.scenarios.forEach((scenario, i) => {
+    for (const summary of scenario.summaries) lines.push(resultRow(scenario, summary, input.ratios[i]));
+  });
+  lines.push('', '`+p50`/`+p99`: target minus direct to the simulator (the translated route against the Anthropic endpoint, the rest against the OpenAI one).', '');
+
+  lines.push('## Memory (RSS, process and its children, sampled every 200 ms)', '');
+  lines.push('| process | idle MB | peak MB | end MB |', '| --- | --- | --- | --- |');
+  for (const m of input.memory) lines.push(`| ${m.name} | ${fmt(m.idleMb, 1)} | ${fmt(m.peakMb, 1)} | ${fmt(m.endMb, 1)} |`);
+  lines.push('');
+
+  if (input.unavailable.length > 0) {
+    lines.push('## Not measured (n/a)', '', ...input.unavailable.map((u) => `- ${u}`), '');
+  }
+  if (input.notes.length > 0) lines.push('## Notes', '', ...input.notes.map((n) => `- ${n}`), '');
+  return lines.join('\n');
+}

@@ -1,0 +1,212 @@
+/**
+ * Compiles a validated config into the immutable runtime: provider table, credentials,
+ * routers with their strategies. Everything a request needs is resolved here, once.
+ */
+import { KNOWN_PROVIDERS, type AdapterKind } from './embedded/providers.js';
+import { defaultModelMapping } from './embedded/model-mapping.js';
+import type { GatewayConfig, BalanceStrategyConfig, RouterConfig } from './schema.js';
+import { ConfigError, suggestKey } from './errors.js';
+import { CredentialStore, type CredentialStatus } from '../secrets/credential-store.js';
+import type { ProviderRuntime } from '../providers/types.js';
+import { adapterFor } from '../providers/registry.js';
+import { Router, type RouterTarget, type UnavailableTarget } from '../core/router.js';
+import { TargetStats } from '../core/balance/target-stats.js';
+import { latencyStrategy } from '../core/balance/latency.js';
+import { weightedStrategy } from '../core/balance/weighted.js';
+import type { Strategy } from '../core/balance/strategy.js';
+import { ModelSet } from '../core/model-names.js';
+
+export interface ProviderEntry {
+  runtime: ProviderRuntime;
+  kind: AdapterKind;
+  served: ModelSet;
+}
+
+export interface CompiledGateway {
+  config: GatewayConfig;
+  providers: Map<string, ProviderEntry>;
+  credentials: CredentialStore;
+  routers: Map<string, Router>;
+  /** Things the operator should know at startup (not errors). */
+  warnings: string[];
+  /** Config keys accepted for compatibility that the gateway does not act on yet. */
+  notImplemented: string[];
+}
+
+function withSlash(url: string): URL {
+  const parsed = new URL(url);
+  if (!parsed.pathname.endsWith('/')) parsed.pathname += '/';
+  return parsed;
+}
+
+function bedrockBaseUrl(configured: string | undefined, region: string | undefined): string {
+  if (configured) return configured;
+  return region ? `https://bedrock-runtime.${region}.amazonaws.com/` : KNOWN_PROVIDERS.bedrock.baseUrl;
+}
+
+function buildProviders(config: GatewayConfig, env: NodeJS.ProcessEnv): { entries: Map<string, ProviderEntry>; problems: string[] } {
+  const entries = new Map<string, ProviderEntry>();
+  const problems: string[] = [];
+  const names = new Set([...Object.keys(KNOWN_PROVIDERS), ...Object.keys(config.providers)]);
+  for (const name of names) {
+    const known = KNOWN_PROVIDERS[name];
+    const custom = config.providers[name];
+    if (!known && !custom?.['base-url']) {
+      const suggestion = suggestKey(name, Object.keys(KNOWN_PROVIDERS));
+      problems.push(
+        `providers.${name}: unknown provider${suggestion ? ` — did you mean "${suggestion}"?` : ''}; a custom OpenAI-compatible provider needs a base-url`,
+      );
+      continue;
+    }
+    const kind: AdapterKind = known?.kind ?? 'openai-compatible';
+    const region = kind === 'bedrock' ? (custom?.region ?? env.AWS_REGION?.trim() ?? undefined) : custom?.region;
+    const base = kind === 'bedrock' ? bedrockBaseUrl(custom?.['base-url'], region) : (custom?.['base-url'] ?? known.baseUrl);
+    const models = custom?.models ?? known?.models ?? [];
+    const runtime: ProviderRuntime = {
+      name,
+      adapter: adapterFor(kind),
+      baseUrl: withSlash(base),
+      version: custom?.version ?? known?.version,
+      region: region || undefined,
+      models,
+    };
+    entries.set(name, { runtime, kind, served: new ModelSet(models) });
+  }
+  return { entries, problems };
+}
+
+function strategyFor(config: BalanceStrategyConfig): Strategy {
+  return config.strategy.endsWith('weighted') ? weightedStrategy : latencyStrategy;
+}
+
+interface TargetSpec {
+  provider: string;
+  model?: string;
+  weight: number;
+  path: string;
+}
+
+function targetSpecs(balance: BalanceStrategyConfig, path: string): TargetSpec[] {
+  switch (balance.strategy) {
+    case 'latency':
+    case 'provider-latency':
+      return balance.providers.map((provider, i) => ({ provider, weight: 1, path: `${path}.providers[${i}]` }));
+    case 'weighted':
+    case 'provider-weighted':
+      return balance.providers.map((p, i) => ({ provider: p.provider, weight: p.weight, path: `${path}.providers[${i}]` }));
+    case 'model-latency':
+      return balance.models.map((m, i) => splitModelSpec(m, 1, `${path}.models[${i}]`));
+    case 'model-weighted':
+      return balance.models.map((m, i) => splitModelSpec(m.model, m.weight, `${path}.models[${i}]`));
+  }
+}
+
+function splitModelSpec(spec: string, weight: number, path: string): TargetSpec {
+  const slash = spec.indexOf('/');
+  return slash > 0 ? { provider: spec.slice(0, slash), model: spec.slice(slash + 1), weight, path } : { provider: '', model: spec, weight, path };
+}
+
+const DEFAULT_BALANCE: BalanceStrategyConfig = { strategy: 'latency', providers: ['openai', 'anthropic', 'gemini'] };
+
+function compileRouter(
+  id: string,
+  routerConfig: RouterConfig,
+  ctx: { config: GatewayConfig; providers: Map<string, ProviderEntry>; credentials: CredentialStore; problems: string[]; warnings: string[] },
+): Router | undefined {
+  const path = `routers.${id}.load-balance.chat`;
+  const balance = routerConfig['load-balance']?.chat ?? DEFAULT_BALANCE;
+  const specs = targetSpecs(balance, path);
+  const weights = specs.reduce((sum, s) => sum + s.weight, 0);
+  if (specs.some((s) => s.weight <= 0)) ctx.problems.push(`${path}: weights must be positive`);
+  else if (balance.strategy.endsWith('weighted') && Math.abs(weights - 1) > 1e-9) {
+    ctx.warnings.push(`router "${id}": weights sum to ${weights}, not 1; they are normalised`);
+  }
+  const { discover } = ctx.config;
+  const targets: RouterTarget[] = [];
+  const unavailable: UnavailableTarget[] = [];
+  for (const spec of specs) {
+    if (!spec.provider) {
+      ctx.problems.push(`${spec.path}: expected "provider/model", got "${spec.model}"`);
+      continue;
+    }
+    const entry = ctx.providers.get(spec.provider);
+    if (!entry) {
+      const suggestion = suggestKey(spec.provider, [...ctx.providers.keys()]);
+      ctx.problems.push(`${spec.path}: unknown provider "${spec.provider}"${suggestion ? ` — did you mean "${suggestion}"?` : ''}`);
+      continue;
+    }
+    const status = ctx.credentials.status(spec.provider) as CredentialStatus;
+    if (!status.found) {
+      if (!unavailable.some((u) => u.provider === spec.provider)) unavailable.push({ provider: spec.provider, missing: status.missing });
+      continue;
+    }
+    const override = routerConfig.providers?.[spec.provider];
+    const runtime: ProviderRuntime = override?.['base-url']
+      ? { ...entry.runtime, baseUrl: withSlash(override['base-url']), version: override.version ?? entry.runtime.version }
+      : entry.runtime;
+    targets.push({
+      provider: runtime,
+      credentials: status.credentials,
+      fixedModel: spec.model,
+      weight: weights > 0 ? spec.weight / weights : 1,
+      stats: new TargetStats(discover['default-rtt'], discover['discover-decay']),
+      served: entry.served,
+    });
+  }
+  for (const u of unavailable) {
+    ctx.warnings.push(
+      targets.length > 0
+        ? `router "${id}": provider ${u.provider} left out of selection — no credentials (set ${u.missing.join(' and ')})`
+        : `router "${id}": no provider has credentials; its requests will fail until you set ${unavailable.map((x) => x.missing.join(' and ')).join(' or ')}`,
+    );
+  }
+  const mapping = routerConfig['model-mappings'] ?? ctx.config['default-model-mapping'] ?? defaultModelMapping();
+  return new Router({ id, strategy: strategyFor(balance), targets, unavailable, mapping, retries: routerConfig.retries });
+}
+
+const NOT_IMPLEMENTED_KEYS: Array<[string, (c: GatewayConfig) => unknown]> = [
+  ['cache-store', (c) => c['cache-store']],
+  ['rate-limit-store', (c) => c['rate-limit-store']],
+  ['global', (c) => c.global],
+  ['unified-api', (c) => c['unified-api']?.cache ?? c['unified-api']?.['rate-limit']],
+  ['helicone', (c) => c.helicone],
+  ['deployment-target', (c) => c['deployment-target']],
+  ['control-plane', (c) => c['control-plane']],
+  ['database', (c) => c.database],
+  ['minio', (c) => c.minio],
+  ['server.tls', (c) => c.server.tls],
+];
+
+export function compileGateway(config: GatewayConfig, env: NodeJS.ProcessEnv, options: { embedded: boolean; source: string }): CompiledGateway {
+  const { entries, problems } = buildProviders(config, env);
+  const credentials = new CredentialStore(
+    [...entries.values()].map((e) => ({ name: e.runtime.name, kind: e.kind, region: e.runtime.region })),
+    env,
+  );
+  const warnings: string[] = [];
+  let routerConfigs: Record<string, RouterConfig> = config.routers;
+  if (options.embedded && Object.keys(routerConfigs).length === 0) {
+    // The embedded default: one router over every provider whose credentials were found.
+    const withKeys = [...entries.values()]
+      .filter((e) => e.kind !== 'ollama' && credentials.status(e.runtime.name)?.found)
+      .map((e) => e.runtime.name);
+    routerConfigs = {
+      default: { 'load-balance': { chat: { strategy: 'latency', providers: withKeys.length > 0 ? withKeys : ['ollama'] } } },
+    };
+  }
+  const routers = new Map<string, Router>();
+  for (const [id, routerConfig] of Object.entries(routerConfigs)) {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) {
+      problems.push(`routers.${id}: a router id is 1–64 characters of letters, digits, "-" and "_"`);
+      continue;
+    }
+    const router = compileRouter(id, routerConfig, { config, providers: entries, credentials, problems, warnings });
+    if (router) routers.set(id, router);
+  }
+  if (problems.length > 0) throw new ConfigError(problems, options.source);
+  const notImplemented = NOT_IMPLEMENTED_KEYS.filter(([, get]) => get(config) !== undefined).map(([key]) => key);
+  for (const [id, r] of Object.entries(routerConfigs)) {
+    for (const key of ['cache', 'rate-limit'] as const) if (r[key] !== undefined) notImplemented.push(`routers.${id}.${key}`);
+  }
+  return { config, providers: entries, credentials, routers, warnings, notImplemented };
+}

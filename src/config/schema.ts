@@ -1,0 +1,182 @@
+/**
+ * The config file schema: Helicone AI Gateway's format (kebab-case), plus a few keys of ours.
+ * Objects are strict so a typo is reported with its path and the closest valid key.
+ * Validated once at startup; requests never touch this module.
+ */
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+/** A humantime string (`30s`) or a number of seconds, turned into milliseconds. */
+export const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === undefined) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected a duration such as "500ms", "30s" or "5m", got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/** Helicone writes decimals as strings (`'0.25'`); accept both. */
+const decimal = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(n)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected a number, got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return n;
+});
+
+const url = z.string().url();
+
+/** Sections we accept for Helicone compatibility without acting on all of their keys yet. */
+const accepted = z.record(z.unknown());
+
+const providerConfig = z
+  .object({
+    'base-url': url.optional(),
+    models: z.array(z.string()).optional(),
+    version: z.string().optional(),
+    region: z.string().optional(),
+  })
+  .strict();
+
+const weightedProvider = z.object({ provider: z.string(), weight: decimal }).strict();
+const weightedModel = z.object({ model: z.string(), weight: decimal }).strict();
+
+const balanceStrategy = z.discriminatedUnion('strategy', [
+  z.object({ strategy: z.literal('latency'), providers: z.array(z.string()).min(1) }).strict(),
+  z.object({ strategy: z.literal('provider-latency'), providers: z.array(z.string()).min(1) }).strict(),
+  z.object({ strategy: z.literal('weighted'), providers: z.array(weightedProvider).min(1) }).strict(),
+  z.object({ strategy: z.literal('provider-weighted'), providers: z.array(weightedProvider).min(1) }).strict(),
+  z.object({ strategy: z.literal('model-latency'), models: z.array(z.string()).min(1) }).strict(),
+  z.object({ strategy: z.literal('model-weighted'), models: z.array(weightedModel).min(1) }).strict(),
+]);
+export type BalanceStrategyConfig = z.infer<typeof balanceStrategy>;
+
+const retries = z.discriminatedUnion('strategy', [
+  z
+    .object({
+      strategy: z.literal('exponential'),
+      'min-delay': duration.default('1s'),
+      'max-delay': duration.default('30s'),
+      'max-retries': z.number().int().min(0).max(10).default(2),
+      factor: decimal.default(2),
+    })
+    .strict(),
+  z
+    .object({
+      strategy: z.literal('constant'),
+      delay: duration.default('1s'),
+      'max-retries': z.number().int().min(0).max(10).default(2),
+    })
+    .strict(),
+]);
+export type RetriesConfig = z.infer<typeof retries>;
+
+const timeouts = z
+  .object({
+    timeout: duration.optional(),
+    connection_timeout: duration.optional(),
+    'connection-timeout': duration.optional(),
+    'first-byte-timeout': duration.optional(),
+  })
+  .strict();
+
+const router = z
+  .object({
+    'load-balance': z
+      .object({ chat: balanceStrategy.optional(), image: accepted.optional(), audio: accepted.optional() })
+      .strict()
+      .optional(),
+    'model-mappings': z.record(z.array(z.string())).optional(),
+    cache: accepted.optional(),
+    retries: retries.optional(),
+    'rate-limit': accepted.optional(),
+    providers: z.record(providerConfig).optional(),
+    dispatcher: timeouts.optional(),
+  })
+  .strict();
+export type RouterConfig = z.infer<typeof router>;
+
+const middleware = z
+  .object({ cache: accepted.optional(), 'rate-limit': accepted.optional(), retries: retries.optional() })
+  .strict();
+
+const health = z
+  .object({
+    type: z.literal('error-ratio').default('error-ratio'),
+    ratio: decimal.default(0.1),
+    window: duration.default('60s'),
+    buckets: z.number().int().min(1).max(1000).default(10),
+    interval: duration.default('5s'),
+    'grace-period': z.object({ 'min-requests': z.number().int().min(0).default(20) }).strict().default({}),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    telemetry: z
+      .object({
+        level: z.string().default('info'),
+        'service-name': z.string().default('ai-gateway'),
+        exporter: z.enum(['stdout', 'otlp', 'both']).default('stdout'),
+        'otlp-endpoint': z.string().optional(),
+        propagate: z.boolean().default(true),
+        format: z.enum(['pretty', 'compact', 'json']).default('json'),
+      })
+      .strict()
+      .default({}),
+    server: z
+      .object({
+        address: z.string().default('0.0.0.0'),
+        port: z.number().int().min(0).max(65535).default(8080),
+        tls: z.unknown().optional(),
+        'shutdown-timeout': duration.default('30s'),
+        /** Ours: largest accepted request body. */
+        'max-body-size': z.number().int().positive().default(32 * 1024 * 1024),
+        /** Ours: processes sharing the port. */
+        workers: z.number().int().min(1).max(64).default(1),
+      })
+      .strict()
+      .default({}),
+    dispatcher: timeouts.default({}),
+    discover: z
+      .object({
+        'discover-decay': duration.default('30s'),
+        'default-rtt': duration.default('250ms'),
+        monitor: z.object({ health: health.default({}) }).strict().default({}),
+      })
+      .strict()
+      .default({}),
+    'response-headers': z
+      .object({ provider: z.boolean().default(true), 'provider-request-id': z.boolean().default(true) })
+      .strict()
+      .default({}),
+    'deployment-target': z.unknown().optional(),
+    'control-plane': z.unknown().optional(),
+    helicone: z
+      .object({
+        'api-key': z.string().optional(),
+        'base-url': z.string().optional(),
+        'websocket-url': z.string().optional(),
+        features: z.enum(['none', 'auth', 'observability', '__prompts', 'prompts', 'all']).optional(),
+        authentication: z.boolean().optional(),
+        observability: z.boolean().optional(),
+        __prompts: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    providers: z.record(providerConfig).default({}),
+    'default-model-mapping': z.record(z.array(z.string())).optional(),
+    'cache-store': accepted.optional(),
+    'rate-limit-store': accepted.optional(),
+    global: middleware.optional(),
+    'unified-api': middleware.optional(),
+    routers: z.record(router).default({}),
+    database: accepted.optional(),
+    minio: accepted.optional(),
+  })
+  .strict();
+
+export type GatewayConfig = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,36 @@
+/**
+ * Mistral (`https://api.mistral.ai/v1/…`): the OpenAI chat dialect with strict validation,
+ * 9-character tool-call ids, and a stream that needs fixing (see mistral-stream-translator.ts),
+ * so nothing is piped as is.
+ */
+import type { ProviderAdapter } from '../types.js';
+import { bearerAuth, openAIPath } from '../openai-compatible/adapter.js';
+import { convertToMistralRequest } from './convert-to-mistral-request.js';
+import { mapMistralError } from './mistral-errors.js';
+import { mistralEmbeddings } from './mistral-embeddings.js';
+import { MistralStreamTranslator } from './mistral-stream-translator.js';
+import { parseMistralResponse } from './parse-mistral-response.js';
+
+export function createMistralAdapter(): ProviderAdapter {
+  return {
+    kind: 'mistral',
+    pipesChat: false,
+    chat: {
+      buildRequest(req, target) {
+        const { baseUrl } = target.provider;
+        return {
+          method: 'POST',
+          origin: baseUrl.origin,
+          path: openAIPath(baseUrl, 'chat/completions'),
+          headers: { 'content-type': 'application/json', accept: target.stream ? 'text/event-stream' : 'application/json' },
+          body: JSON.stringify(convertToMistralRequest(req, target.model, target.stream)),
+        };
+      },
+      parseResponse: (body, target) => parseMistralResponse(body, target.requestId, target.model),
+      createStreamTranslator: (target, sink) => new MistralStreamTranslator(target, sink),
+    },
+    embeddings: mistralEmbeddings,
+    authorize: (req, credentials) => bearerAuth(req, credentials),
+    mapError: (status, headers, body, provider) => mapMistralError(status, headers, body, provider.name),
+  };
+}

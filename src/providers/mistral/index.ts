@@ -1,0 +1,1 @@
+export { createMistralAdapter } from './adapter.js';

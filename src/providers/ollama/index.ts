@@ -1,0 +1,1 @@
+export { createOllamaAdapter } from './adapter.js';

@@ -1,0 +1,67 @@
+/**
+ * Providers that speak OpenAI's chat-completions dialect (OpenAI, Groq, DeepSeek, xAI, any custom
+ * `base-url`). Bodies go up almost untouched and come back piped byte for byte.
+ */
+import type { ChatCompletion, ChatRequest, EmbeddingsResponse } from '../../core/chat-types.js';
+import type { ProviderAdapter, UpstreamRequest, ChatTarget, ProviderRuntime } from '../types.js';
+import { mapOpenAIError } from './errors.js';
+import { OpenAIStreamRelay } from './stream.js';
+
+/**
+ * Joins the provider's base URL and an OpenAI API path. Helicone's base URLs end at the host
+ * (`https://api.openai.com/`) and the gateway adds `v1/…`; a base URL that already ends in a
+ * version segment (`http://vllm:8000/v1/`, Gemini's `/v1beta/openai/`) gets only the rest.
+ */
+export function openAIPath(baseUrl: URL, apiPath: string): string {
+  const base = baseUrl.pathname; // always ends with '/'
+  if (/\/v\d+[a-z]*(\/openai)?\/$/.test(base)) return base + apiPath;
+  return `${base}v1/${apiPath}`;
+}
+
+function jsonBody(target: { rawBody?: Buffer; modelRewritten: boolean }, req: object & { model: string }, model: string): string | Buffer {
+  // Forward the client's bytes when nothing changed: no re-serialisation on the hot path.
+  if (target.rawBody && !target.modelRewritten) return target.rawBody;
+  return JSON.stringify({ ...req, model });
+}
+
+export function buildOpenAIChatRequest(req: ChatRequest, target: ChatTarget): UpstreamRequest {
+  const { baseUrl } = target.provider;
+  return {
+    method: 'POST',
+    origin: baseUrl.origin,
+    path: openAIPath(baseUrl, 'chat/completions'),
+    headers: { 'content-type': 'application/json' },
+    body: jsonBody(target, req, target.model),
+  };
+}
+
+export function bearerAuth(req: UpstreamRequest, credentials: import('../types.js').Credentials): void {
+  if (credentials.kind === 'api-key') req.headers.authorization = `Bearer ${credentials.key}`;
+}
+
+export function createOpenAICompatibleAdapter(kind = 'openai-compatible'): ProviderAdapter {
+  return {
+    kind,
+    pipesChat: true,
+    chat: {
+      buildRequest: buildOpenAIChatRequest,
+      parseResponse: (body) => body as ChatCompletion,
+      createStreamTranslator: (target, sink) => new OpenAIStreamRelay(target, sink),
+    },
+    embeddings: {
+      buildRequest(req, target) {
+        const { baseUrl } = target.provider;
+        return {
+          method: 'POST',
+          origin: baseUrl.origin,
+          path: openAIPath(baseUrl, 'embeddings'),
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ ...req, model: target.model }),
+        };
+      },
+      parseResponse: (body) => body as EmbeddingsResponse,
+    },
+    authorize: (req, credentials) => bearerAuth(req, credentials),
+    mapError: (status, headers, body, provider: ProviderRuntime) => mapOpenAIError(status, headers, body, provider.name),
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * The contract between the core and one provider adapter.
+ *
+ * An adapter is a small typed object: it builds the native request from the canonical one,
+ * applies credentials, parses native responses, translates native streams with a state machine,
+ * and maps native errors. It does no I/O of its own — the core owns sockets, timeouts and retries.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatRequest,
+  EmbeddingsRequest,
+  EmbeddingsResponse,
+} from '../core/chat-types.js';
+import type { GatewayError } from '../core/gateway-error.js';
+
+/** Credentials as the secrets module hands them over. Never logged, never echoed. */
+export type Credentials =
+  | { kind: 'none' }
+  | { kind: 'api-key'; key: string }
+  | { kind: 'aws'; accessKeyId: string; secretAccessKey: string; sessionToken?: string; region: string };
+
+/** A configured provider, compiled once at startup. */
+export interface ProviderRuntime {
+  /** Name as written in the config (`openai`, `anthropic`, `my-vllm`). */
+  readonly name: string;
+  readonly adapter: ProviderAdapter;
+  /** Base URL, always ending in `/`. */
+  readonly baseUrl: URL;
+  /** `anthropic-version` and similar API versions. */
+  readonly version?: string;
+  /** AWS region for Bedrock. */
+  readonly region?: string;
+  /** Models this provider is known to serve (drives model mapping). */
+  readonly models: readonly string[];
+}
+
+/** One upstream HTTP request, before or after credentials are applied. */
+export interface UpstreamRequest {
+  method: 'POST' | 'GET';
+  /** `https://host:port` — one keep-alive pool per origin. */
+  origin: string;
+  /** Path and query, starting with `/`. */
+  path: string;
+  headers: Record<string, string>;
+  body: string | Buffer | undefined;
+}
+
+/** What a single attempt against one provider needs to know. */
+export interface ChatTarget {
+  provider: ProviderRuntime;
+  /** Model id to send upstream (after model mapping). */
+  model: string;
+  stream: boolean;
+  /** The client asked for `stream_options.include_usage`. */
+  includeUsage: boolean;
+  /** Gateway request id, usable as a fallback response id. */
+  requestId: string;
+  /** The client's body bytes; OpenAI-dialect adapters may forward them untouched. */
+  rawBody?: Buffer;
+  /** True when `model` differs from the model in `rawBody`. */
+  modelRewritten: boolean;
+}
+
+/** Receives what a stream translator produces, in order. */
+export interface StreamSink {
+  chunk(chunk: ChatCompletionChunk): void;
+  /** A provider error event mid-stream: the core sends it as an error event and closes. */
+  error(error: GatewayError): void;
+}
+
+/**
+ * Translates one native response stream into canonical chunks.
+ * It owns its framing (SSE, NDJSON, AWS event stream) and is a state machine over parsed events.
+ * It must emit: a role chunk first, content / tool-call deltas (tool-call `index` counts calls
+ * from 0), the finish chunk, then always one usage chunk (`choices: []`) when usage is known —
+ * the core drops that one when the client did not ask for usage.
+ */
+export interface StreamTranslator {
+  write(bytes: Buffer): void;
+  /** The upstream body ended. Emits whatever is still pending (finish, usage). */
+  end(): void;
+}
+
+export interface ChatCapability {
+  buildRequest(req: ChatRequest, target: ChatTarget): UpstreamRequest;
+  parseResponse(body: unknown, target: ChatTarget): ChatCompletion;
+  createStreamTranslator(target: ChatTarget, sink: StreamSink): StreamTranslator;
+}
+
+export interface EmbeddingsTarget {
+  provider: ProviderRuntime;
+  model: string;
+  requestId: string;
+}
+
+export interface EmbeddingsCapability {
+  buildRequest(req: EmbeddingsRequest, target: EmbeddingsTarget): UpstreamRequest;
+  /** Always returns float vectors; the core encodes base64 when the client asked for it. */
+  parseResponse(body: unknown, target: EmbeddingsTarget): EmbeddingsResponse;
+}
+
+export interface ProviderAdapter {
+  /** Adapter family, for logs and docs: `openai-compatible`, `anthropic`, `gemini`, `bedrock`. */
+  readonly kind: string;
+  /**
+   * True when the provider answers in the OpenAI chat dialect exactly, so non-streaming bodies
+   * and SSE can be piped to the client byte for byte.
+   */
+  readonly pipesChat: boolean;
+  readonly chat: ChatCapability;
+  readonly embeddings?: EmbeddingsCapability;
+  /**
+   * Adds credentials to a built request (headers, or a SigV4 signature over the final bytes).
+   * May return a promise (signing); the core awaits it only then.
+   */
+  authorize(req: UpstreamRequest, credentials: Credentials, provider: ProviderRuntime): void | Promise<void>;
+  /** Turns a native error response into a GatewayError that keeps the status and retry hint. */
+  mapError(status: number, headers: IncomingHttpHeaders, body: string, provider: ProviderRuntime): GatewayError;
+}

@@ -1,0 +1,83 @@
+/**
+ * Discovers provider credentials from the environment, once, at startup.
+ * Secrets stay in this module's memory and in the adapters' requests; everything else sees
+ * a status with variable names and a fingerprint.
+ */
+import type { Credentials } from '../providers/types.js';
+import type { AdapterKind } from '../config/embedded/providers.js';
+import { fingerprint } from './fingerprint.js';
+
+export type CredentialStatus =
+  | { found: true; credentials: Credentials; variables: string[]; fingerprint: string | null }
+  | { found: false; missing: string[]; hint: string };
+
+export interface CredentialRequest {
+  name: string;
+  kind: AdapterKind;
+  /** Region from the provider's config, if any (Bedrock). */
+  region?: string;
+}
+
+/** `my-vllm` → `MY_VLLM_API_KEY`. */
+export function apiKeyVariable(provider: string): string {
+  return `${provider.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_KEY`;
+}
+
+function firstSet(env: NodeJS.ProcessEnv, names: string[]): [string, string] | undefined {
+  for (const name of names) {
+    const value = env[name]?.trim();
+    if (value) return [name, value];
+  }
+  return undefined;
+}
+
+function discoverAws(env: NodeJS.ProcessEnv, region: string | undefined): CredentialStatus {
+  const keyId = firstSet(env, ['AWS_ACCESS_KEY_ID', 'AWS_ACCESS_KEY']);
+  const secret = firstSet(env, ['AWS_SECRET_ACCESS_KEY', 'AWS_SECRET_KEY']);
+  if (!keyId || !secret) {
+    const missing = [!keyId ? 'AWS_ACCESS_KEY_ID' : undefined, !secret ? 'AWS_SECRET_ACCESS_KEY' : undefined].filter(
+      (v): v is string => v !== undefined,
+    );
+    return { found: false, missing, hint: `set ${missing.join(' and ')} (and AWS_REGION)` };
+  }
+  const token = firstSet(env, ['AWS_SESSION_TOKEN']);
+  const resolvedRegion = region ?? env.AWS_REGION?.trim() ?? env.AWS_DEFAULT_REGION?.trim() ?? 'us-east-1';
+  return {
+    found: true,
+    credentials: {
+      kind: 'aws',
+      accessKeyId: keyId[1],
+      secretAccessKey: secret[1],
+      sessionToken: token?.[1],
+      region: resolvedRegion,
+    },
+    variables: [keyId[0], secret[0], ...(token ? [token[0]] : [])],
+    fingerprint: fingerprint(keyId[1]),
+  };
+}
+
+export function discoverCredentials(request: CredentialRequest, env: NodeJS.ProcessEnv): CredentialStatus {
+  if (request.kind === 'ollama') return { found: true, credentials: { kind: 'none' }, variables: [], fingerprint: null };
+  if (request.kind === 'bedrock') return discoverAws(env, request.region);
+  const variable = apiKeyVariable(request.name);
+  const key = env[variable]?.trim();
+  if (!key) return { found: false, missing: [variable], hint: `set ${variable}` };
+  return { found: true, credentials: { kind: 'api-key', key }, variables: [variable], fingerprint: fingerprint(key) };
+}
+
+export class CredentialStore {
+  private readonly statuses = new Map<string, CredentialStatus>();
+
+  constructor(requests: CredentialRequest[], env: NodeJS.ProcessEnv) {
+    for (const request of requests) this.statuses.set(request.name, discoverCredentials(request, env));
+  }
+
+  status(provider: string): CredentialStatus | undefined {
+    return this.statuses.get(provider);
+  }
+
+  /** Providers in discovery order with their status (for the startup table and `check`). */
+  entries(): [string, CredentialStatus][] {
+    return [...this.statuses.entries()];
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * `/{provider}/{path}`: relays any request to the provider's base URL with the gateway's
+ * credentials, bodies streamed both ways and never parsed (Anthropic SDK users, embeddings,
+ * files — whatever the provider offers).
+ */
+import type { CompiledGateway } from '../../config/compile.js';
+import type { CredentialStatus } from '../../secrets/credential-store.js';
+import { GatewayError } from '../../core/gateway-error.js';
+import { missingKey } from '../../core/unified.js';
+import { suggestKey } from '../../config/errors.js';
+import type { UpstreamRequest } from '../../providers/types.js';
+import { upstreamFailure } from '../../upstream/client.js';
+import { readBody } from '../body.js';
+import type { RequestContext } from '../context.js';
+import type { Gateway } from '../gateway.js';
+import { downstreamHeaders, upstreamHeaders } from '../proxy-headers.js';
+import { gatewayHeaders, sendError } from '../respond.js';
+
+function unknownProvider(compiled: CompiledGateway, name: string): GatewayError {
+  const suggestion = suggestKey(name, [...compiled.providers.keys()]);
+  return new GatewayError({
+    status: 400,
+    code: 'unknown_provider',
+    message: `Unknown provider "${name}".${suggestion ? ` Did you mean "${suggestion}"?` : ''} Known: ${[...compiled.providers.keys()].join(', ')}; routers live under /router/{id} and the unified API under /ai.`,
+  });
+}
+
+/** A `key=` query parameter is a client credential (Gemini style): it is dropped like a header. */
+function withoutKeyParam(query: string): string {
+  if (!query.includes('key=')) return query;
+  const params = new URLSearchParams(query.slice(1));
+  params.delete('key');
+  const rest = params.toString();
+  return rest ? `?${rest}` : '';
+}
+
+export async function handlePassthrough(gw: Gateway, ctx: RequestContext, providerName: string, rest: string, query: string): Promise<void> {
+  const entry = gw.compiled.providers.get(providerName);
+  if (!entry) throw unknownProvider(gw.compiled, providerName);
+  const status = gw.compiled.credentials.status(providerName) as CredentialStatus;
+  if (!status.found) throw missingKey(providerName, status.missing);
+  const provider = entry.runtime;
+  ctx.provider = provider.name;
+  ctx.attempts = 1;
+
+  const method = (ctx.req.method ?? 'GET').toUpperCase();
+  const hasBody = method !== 'GET' && method !== 'HEAD';
+  const headers = upstreamHeaders(ctx.req.headers);
+  const request: UpstreamRequest = {
+    method: method as UpstreamRequest['method'],
+    origin: provider.baseUrl.origin,
+    path: provider.baseUrl.pathname + rest + withoutKeyParam(query),
+    headers,
+    body: undefined,
+  };
+  // SigV4 signs the body's hash, so Bedrock bodies are read first; others stream straight up.
+  const signsBody = entry.kind === 'bedrock';
+  if (hasBody && signsBody) request.body = await readBody(ctx.req, gw.maxBodyBytes);
+  const pending = provider.adapter.authorize(request, status.credentials, provider);
+  if (pending) await pending;
+
+  let response;
+  try {
+    response = await gw.upstream.stream(provider.baseUrl.origin, {
+      method: request.method,
+      path: request.path,
+      headers: request.headers,
+      body: hasBody ? (request.body ?? ctx.req) : undefined,
+      signal: ctx.signal,
+      headersTimeout: gw.timeouts.firstByteMs,
+      bodyTimeout: gw.timeouts.idleMs,
+    });
+  } catch (err) {
+    if (ctx.clientGone) return;
+    sendError(ctx, upstreamFailure(err, provider.name, false));
+    return;
+  }
+  const { res } = ctx;
+  res.writeHead(response.statusCode, downstreamHeaders(response.headers, gatewayHeaders(ctx)));
+  const body = response.body;
+  body.on('data', (chunk: Buffer) => {
+    if (!res.write(chunk)) body.pause();
+  });
+  res.on('drain', () => body.resume());
+  body.once('end', () => res.end());
+  body.once('error', () => res.destroy());
+}
