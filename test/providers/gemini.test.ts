@@ -465,6 +465,35 @@ describe('gemini stream translation (recorded streams)', () => {
     assert.equal(chunks[1].id, 'chatcmpl-req1');
   });
 
+  it('ends a blocked prompt as content_filter and streams several candidates as choices', () => {
+    const blocked = replay([JSON.stringify({ promptFeedback: { blockReason: 'PROHIBITED_CONTENT' }, usageMetadata: { promptTokenCount: 4, totalTokenCount: 4 } })], 3);
+    assert.deepEqual(blocked.errors, []);
+    assert.deepEqual(
+      bodies(blocked.chunks).map((c) => c.choices[0]?.finish_reason ?? c.usage?.total_tokens),
+      [null, 'content_filter', 4],
+    );
+    const two = replay(
+      [
+        JSON.stringify({ candidates: [{ content: { parts: [{ text: 'a' }] }, index: 0 }, { content: { parts: [{ functionCall: { name: 'f', args: {} } }] }, index: 1 }] }),
+        JSON.stringify({ candidates: [{ content: { parts: [{ text: 'b' }] }, finishReason: 'STOP', index: 0 }, { finishReason: 'STOP', index: 1 }] }),
+      ],
+      11,
+    );
+    assert.deepEqual(bodies(two.chunks), [
+      { choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] },
+      { choices: [{ index: 0, delta: { content: 'a' }, finish_reason: null }] },
+      { choices: [{ index: 1, delta: { role: 'assistant', content: '' }, finish_reason: null }] },
+      { choices: [{ index: 1, delta: { tool_calls: [{ index: 0, id: 'call_req1_0', type: 'function', function: { name: 'f', arguments: '{}' } }] }, finish_reason: null }] },
+      { choices: [{ index: 0, delta: { content: 'b' }, finish_reason: null }] },
+      {
+        choices: [
+          { index: 0, delta: {}, finish_reason: 'stop' },
+          { index: 1, delta: {}, finish_reason: 'tool_calls' },
+        ],
+      },
+    ]);
+  });
+
   it('reports a stream that ends before any finishReason', () => {
     const { chunks, errors } = replay(text.slice(0, 2), 10);
     assert.equal(chunks.length, 3);

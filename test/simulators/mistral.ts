@@ -189,8 +189,10 @@ export async function startMistralSimulator(opts: { apiKey: string }): Promise<M
       const events = chat.tools && chat.tools.length > 0 ? fixtureLines : textStreamEvents(chat.model ?? 'mistral-small-latest');
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       if (behaviour && 'dropAfterEvents' in behaviour) {
-        for (const line of events.slice(0, behaviour.dropAfterEvents)) res.write(`data: ${line}\n\n`);
-        res.socket?.destroy();
+        // Let the events reach the client, then cut the connection mid-body.
+        res.flushHeaders();
+        const sent = events.slice(0, behaviour.dropAfterEvents).map((line) => `data: ${line}\n\n`).join('');
+        res.write(sent, () => setTimeout(() => res.socket?.destroy(), 20));
         return;
       }
       for (const line of events) res.write(`data: ${line}\n\n`);

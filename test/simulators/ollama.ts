@@ -160,8 +160,10 @@ export async function startOllamaSimulator(opts: { models?: string[] } = {}): Pr
       const events = streamEvents(chat, model);
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       if (behaviour && 'dropAfterEvents' in behaviour) {
-        for (const line of events.slice(0, behaviour.dropAfterEvents)) res.write(`data: ${line}\n\n`);
-        res.socket?.destroy();
+        // Let the events reach the client, then cut the connection mid-body.
+        res.flushHeaders();
+        const sent = events.slice(0, behaviour.dropAfterEvents).map((line) => `data: ${line}\n\n`).join('');
+        res.write(sent, () => setTimeout(() => res.socket?.destroy(), 20));
         return;
       }
       for (const line of events) res.write(`data: ${line}\n\n`);

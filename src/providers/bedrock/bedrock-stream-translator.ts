@@ -43,6 +43,7 @@ export class BedrockStreamTranslator implements StreamTranslator {
   private toolCount = 0;
   private jsonResponse = false;
   private stopReason: string | undefined;
+  private usage: Usage | undefined;
   private readonly onMessage = (message: DecodedMessage): void => this.onFrame(message);
 
   constructor(
@@ -66,8 +67,8 @@ export class BedrockStreamTranslator implements StreamTranslator {
   end(): void {
     if (this.state === 'done') return;
     if (this.state === 'stopped') {
-      // messageStop arrived but metadata never did: finish without usage.
-      this.finish(undefined);
+      // messageStop arrived but metadata never did: finish (without usage, unless it came early).
+      this.finish();
       return;
     }
     this.fail(502, 'stream ended early');
@@ -119,7 +120,8 @@ export class BedrockStreamTranslator implements StreamTranslator {
         return;
       case 'metadata': {
         const { usage } = event as StreamEvents['metadata'];
-        if (this.state === 'stopped') this.finish(usage ? mapBedrockUsage(usage) : undefined);
+        if (usage) this.usage = mapBedrockUsage(usage);
+        if (this.state === 'stopped') this.finish();
         return;
       }
       default:
@@ -187,11 +189,11 @@ export class BedrockStreamTranslator implements StreamTranslator {
     this.emit({ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null });
   }
 
-  private finish(usage: Usage | undefined): void {
+  private finish(): void {
     this.state = 'done';
     const reason: FinishReason = mapBedrockFinishReason(this.stopReason, this.jsonResponse);
     this.emit({ index: 0, delta: {}, finish_reason: reason });
-    if (usage) this.sink.chunk(this.chunk([], usage));
+    if (this.usage) this.sink.chunk(this.chunk([], this.usage));
   }
 
   private fail(status: number, message: string): void {
