@@ -469,7 +469,7 @@ describe('gemini stream translation (recorded streams)', () => {
     const blocked = replay([JSON.stringify({ promptFeedback: { blockReason: 'PROHIBITED_CONTENT' }, usageMetadata: { promptTokenCount: 4, totalTokenCount: 4 } })], 3);
     assert.deepEqual(blocked.errors, []);
     assert.deepEqual(
-      bodies(blocked.chunks).map((c) => c.choices[0]?.finish_reason ?? c.usage?.total_tokens),
+      bodies(blocked.chunks).map((c) => (c.usage ? c.usage.total_tokens : c.choices[0].finish_reason)),
       [null, 'content_filter', 4],
     );
     const two = replay(
