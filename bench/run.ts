@@ -9,7 +9,7 @@
  * Env knobs: DURATION (s per slice, 3), ROUNDS (4), CONNS (50), WARMUP (s per target, 1),
  * SEQ (1 = also c=1), CHUNKS (SSE content chunks, 20), PROFILES (fast,realistic), MODES (json,stream),
  * REAL_TTFB_MS (50), REAL_JITTER_MS (10), REAL_GAP_MS (5), REALISTIC_SEQ (0 = realistic at CONNS only),
- * SKIP_PORTKEY=1, SKIP_GATEWAY=1, GATEWAY_WORKERS (1).
+ * SKIP_PORTKEY=1, SKIP_GATEWAY=1, GATEWAY_WORKERS (1), GATEWAY_LOG_LEVEL (unset = the product default).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -45,6 +45,7 @@ const settings = {
   skipPortkey: process.env.SKIP_PORTKEY === '1',
   skipGateway: process.env.SKIP_GATEWAY === '1',
   workers: Math.max(1, envNumber('GATEWAY_WORKERS', 1)),
+  logLevel: process.env.GATEWAY_LOG_LEVEL,
   realistic: { ttfbMs: envNumber('REAL_TTFB_MS', 50), jitterMs: envNumber('REAL_JITTER_MS', 10), gapMs: envNumber('REAL_GAP_MS', 5) },
   realisticSeq: process.env.REALISTIC_SEQ === '1',
   profiles: (process.env.PROFILES ?? 'fast,realistic').split(',').map((s) => s.trim()).filter(Boolean),
@@ -132,7 +133,7 @@ async function main(): Promise<void> {
     let gatewayRss: RssSampler | undefined;
     if (haveGateway) {
       try {
-        gateway = await startGateway(scripts, { name: `gateway-${profile.name}`, upstreamBaseUrl: `${sim.origin}${profile.prefix}/`, workers: settings.workers });
+        gateway = await startGateway(scripts, { name: `gateway-${profile.name}`, upstreamBaseUrl: `${sim.origin}${profile.prefix}/`, workers: settings.workers, logLevel: settings.logLevel });
         gatewayRss = new RssSampler(gateway.child.pid).start();
         targets.push(openaiTarget('gateway', `${gateway.origin}/router/pass/chat/completions`));
         targets.push(openaiTarget('gateway-translate', `${gateway.origin}/router/translate/chat/completions`, ANTHROPIC_MODEL, {}, 'direct-anthropic'));
@@ -198,7 +199,7 @@ async function main(): Promise<void> {
     `host: ${cpu.length} vCPU ${cpu[0]?.model ?? ''}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, load average ${loadBefore.toFixed(2)} before / ${os.loadavg()[0].toFixed(2)} after; load generator, simulator and target share the machine, unpinned`,
     `method: autocannon (programmatic), ${settings.rounds} rounds × ${settings.sliceSec} s slices per target, targets alternating (each round starts with the next one), ${settings.warmupSec} s warm-up per target and scenario; medians over rounds`,
     `requests: OpenAI chat completion (${OPENAI_MODEL}; ${ANTHROPIC_MODEL} on the translated route), ~110 B body; non-streaming reply ~300 B; streaming reply ${settings.chunks} content chunks`,
-    `gateway: ai-gateway ${haveGateway ? await gatewayVersion() : 'n/a'} (node dist/cli.js, ${settings.workers} worker${settings.workers > 1 ? 's' : ''}); routes /router/pass (OpenAI passthrough) and /router/translate (OpenAI→Anthropic)`,
+    `gateway: ai-gateway ${haveGateway ? await gatewayVersion() : 'n/a'} (node dist/cli.js, ${settings.workers} worker${settings.workers > 1 ? 's' : ''}, log level ${settings.logLevel ?? 'default'}, logs to a file); routes /router/pass (OpenAI passthrough) and /router/translate (OpenAI→Anthropic)`,
     `peer: Portkey ${portkeyLabel}; floor: noop proxy (node:http, keep-alive Agent, piped bodies)`,
     `profiles: ${plan.map((p) => `${p.name} = ${p.description} (c=${p.connections.join(', ')})`).join('; ')}`,
   ];

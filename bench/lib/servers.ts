@@ -66,8 +66,9 @@ export async function gatewayVersion(): Promise<string> {
 }
 
 /** The bench config: passthrough to OpenAI and OpenAI→Anthropic translation, both at the simulator. */
-export function gatewayConfigYaml(upstreamBaseUrl: string, workers: number): string {
+export function gatewayConfigYaml(upstreamBaseUrl: string, workers: number, logLevel?: string): string {
   return stringify({
+    ...(logLevel ? { telemetry: { level: logLevel } } : {}),
     server: { address: '127.0.0.1', workers },
     providers: {
       openai: { 'base-url': upstreamBaseUrl },
@@ -85,6 +86,8 @@ export interface GatewayOptions {
   /** Base URL the gateway's providers point at, ending in '/'. */
   upstreamBaseUrl: string;
   workers: number;
+  /** telemetry.level; unset keeps the product default (a JSON line per request at info). */
+  logLevel?: string;
   /** Extra `--import` preloads and environment (the soak's heap probe). */
   preloads?: string[];
   env?: NodeJS.ProcessEnv;
@@ -93,7 +96,7 @@ export interface GatewayOptions {
 export async function startGateway(scripts: ChildScripts, options: GatewayOptions): Promise<Server> {
   const port = await freePort();
   const configPath = join(WORK_DIR, `${options.name}.yaml`);
-  await writeFile(configPath, gatewayConfigYaml(options.upstreamBaseUrl, options.workers));
+  await writeFile(configPath, gatewayConfigYaml(options.upstreamBaseUrl, options.workers, options.logLevel));
   const preloads = [scripts.loopbackOnly, ...(options.preloads ?? [])].flatMap((path) => ['--import', path]);
   const child = await spawnChild(options.name, process.execPath, [...preloads, GATEWAY_CLI, '--config', configPath, '--port', String(port)], {
     // bench/.work as cwd: the gateway must not pick up a developer's ./.env with real keys.

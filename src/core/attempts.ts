@@ -1,38 +1,56 @@
 /**
- * The attempt loop: tries candidates in order until one commits a response.
- * A failure before the first byte reaches the client may be retried — on the next candidate
- * when there is one (fallback), else on the same one after a backoff. Once bytes went out,
- * nothing is retried.
+ * The attempt loop: tries a request's candidates until one commits a response.
+ *
+ * A failure before the first byte reached the client may be retried: on the next candidate
+ * that has not been tried and whose provider is admitted by its health (fallback, no delay),
+ * else — when the policy allows repeats — on one that failed with a retryable error, after a
+ * backoff that honours its `retry-after`. Once bytes went out, nothing is retried. Attempts are
+ * bounded by the policy and the whole loop by the request deadline.
+ *
+ * The loop also reports each attempt's outcome to the provider's health.
  */
+import type { Clock } from './clock.js';
 import { GatewayError } from './gateway-error.js';
+import { Admission, type ProviderHealth } from './health/provider-health.js';
+import { providersUnavailable } from './health/health-registry.js';
+import type { RetryPolicy } from './retry-policy.js';
 
-export interface RetryPolicy {
-  /** Total attempts, the first included. */
-  maxAttempts: number;
-  /** Delay before re-trying a candidate that already failed in this request. */
-  backoffMs(retryIndex: number, retryAfterSec: number | undefined): number;
+export interface AttemptCandidate {
+  readonly target: { readonly health: ProviderHealth };
 }
 
-/** Without a `retries` block each candidate is tried once: fallback, no repeats. */
-export function fallbackOnlyPolicy(candidates: number): RetryPolicy {
-  return { maxAttempts: candidates, backoffMs: () => 0 };
+export type AttemptOutcome =
+  /** The response started (or the client left): stop. */
+  | { committed: true; cancelled?: boolean }
+  /** Failed before the first byte. `reached`: the provider was contacted (its health judges). */
+  | { committed: false; error: GatewayError; reached: boolean };
+
+export type Retryability = 'same' | 'other' | 'none';
+
+const RETRYABLE_STATUS = new Set([408, 409, 429]);
+
+/**
+ * `same`: worth retrying, on this provider too (5xx, 408, 409, 429, timeouts, connection
+ * errors). `other`: only on another provider (a spent quota will not clear by retrying).
+ * `none`: the request itself is the problem (other 4xx).
+ */
+export function retryability(error: GatewayError): Retryability {
+  if (error.status === 429 && error.code === 'insufficient_quota') return 'other';
+  if (error.status >= 500 || RETRYABLE_STATUS.has(error.status)) return 'same';
+  return 'none';
 }
 
-const RETRYABLE_STATUS = new Set([408, 409, 429, 500, 502, 503, 504, 529]);
-
-export function isRetryable(error: GatewayError): boolean {
-  // 429 for a spent quota will not clear by retrying.
-  if (error.code === 'insufficient_quota') return false;
-  return RETRYABLE_STATUS.has(error.status) || error.status >= 500;
+export interface AttemptScope {
+  signal: AbortSignal;
+  /** Clock time after which no new attempt or wait starts. */
+  deadline: number;
+  clock: Clock;
+  /** Names the route in a 503 (`Router "x"`, `/ai`). */
+  label: string;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
-export interface AttemptOutcome {
-  /** The attempt produced a response (success or an error already sent to the client). */
-  committed: boolean;
-  error?: GatewayError;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (ms <= 0 || signal.aborted) return resolve();
     const timer = setTimeout(done, ms);
@@ -45,29 +63,95 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+function verdictFor(error: GatewayError): 'ok' | 'error' | 'rate-limited' {
+  if (error.status === 429) return 'rate-limited';
+  if (error.status >= 500 || error.status === 408) return 'error';
+  return 'ok';
+}
+
 /**
- * Runs `attempt` over the candidates. Resolves with the last uncommitted error when every
- * attempt failed before committing, or undefined when one committed.
+ * Runs `attempt` over the candidates. Resolves with the error to send when no attempt
+ * committed, or undefined when one did.
  */
-export async function runAttempts<C>(
-  candidates: C[],
+export async function runAttempts<C extends AttemptCandidate>(
+  candidates: readonly C[],
   policy: RetryPolicy,
-  signal: AbortSignal,
+  scope: AttemptScope,
   attempt: (candidate: C, attemptNumber: number) => Promise<AttemptOutcome>,
 ): Promise<GatewayError | undefined> {
-  let lastError: GatewayError | undefined;
+  const { signal, clock } = scope;
+  const n = candidates.length;
+  const maxAttempts = policy.maxAttempts ?? n;
+  let attempts = 0;
+  let next = 0;
   let repeats = 0;
-  for (let n = 0; n < policy.maxAttempts; n++) {
-    if (signal.aborted) return lastError;
-    const candidate = candidates[n % candidates.length];
-    if (n >= candidates.length) {
-      await sleep(policy.backoffMs(repeats++, lastError?.retryAfter), signal);
-      if (signal.aborted) return lastError;
+  let lastError: GatewayError | undefined;
+  /** Per candidate, the error that allows trying it again; allocated on the first failure. */
+  let again: Array<GatewayError | undefined> | undefined;
+  let cursor = 0;
+
+  while (attempts < maxAttempts && !signal.aborted) {
+    let index = -1;
+    let admission: Admission = Admission.Denied;
+    // Fallback: the next candidate not tried yet that its health admits.
+    while (next < n) {
+      const i = next++;
+      admission = candidates[i].target.health.acquire(clock());
+      if (admission !== Admission.Denied) {
+        index = i;
+        break;
+      }
     }
-    const outcome = await attempt(candidate, n + 1);
-    if (outcome.committed) return undefined;
-    lastError = outcome.error;
-    if (!lastError || !isRetryable(lastError)) return lastError;
+    if (index < 0) {
+      if (attempts === 0) return providersUnavailable(scope.label, candidates.map((c) => c.target.health), clock());
+      if (!policy.repeats || !again) break;
+      // Repeat: the next candidate (round robin) whose last error allows it, after a backoff.
+      let pick = -1;
+      for (let k = 0; k < n; k++) {
+        const i = (cursor + k) % n;
+        if (again[i]) {
+          pick = i;
+          break;
+        }
+      }
+      if (pick < 0) break;
+      cursor = pick + 1;
+      const health = candidates[pick].target.health;
+      const hinted = Math.max(health.waitMs(clock()), (again[pick]?.retryAfter ?? 0) * 1000);
+      if (hinted > policy.maxWaitMs) {
+        again[pick] = undefined;
+        continue;
+      }
+      const wait = Math.max(hinted, policy.backoffMs(repeats++));
+      if (clock() + wait >= scope.deadline) break;
+      await (scope.sleep ?? sleep)(wait, signal);
+      if (signal.aborted) break;
+      admission = health.acquire(clock());
+      if (admission === Admission.Denied) {
+        // Someone else holds its trial slot, or it was ejected meanwhile.
+        again[pick] = undefined;
+        continue;
+      }
+      index = pick;
+    }
+
+    const candidate = candidates[index];
+    const health = candidate.target.health;
+    attempts++;
+    const outcome = await attempt(candidate, attempts);
+    if (outcome.committed) {
+      if (outcome.cancelled) health.release(admission);
+      else health.report('ok', admission, clock());
+      return undefined;
+    }
+    const { error } = outcome;
+    lastError = error;
+    if (outcome.reached) health.report(verdictFor(error), admission, clock(), error.retryAfter);
+    else health.release(admission);
+    const kind = retryability(error);
+    if (kind === 'none') return error;
+    again ??= new Array<GatewayError | undefined>(n);
+    again[index] = kind === 'same' ? error : undefined;
   }
   return lastError;
 }

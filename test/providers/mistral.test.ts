@@ -182,6 +182,8 @@ describe('mistral request parameters', () => {
     assert.equal(body.tool_choice, 'any');
     assert.deepEqual(body.tools, [{ type: 'function', function: { name: 'time' } }]);
     assert.throws(() => build({ tools: [], tool_choice: { type: 'function', function: { name: 'nope' } } }), (err: GatewayError) => err.status === 400 && err.param === 'tool_choice');
+    // Clients send `null` for "unset".
+    assert.ok(!('tool_choice' in build({ tool_choice: null } as unknown as Partial<ChatRequest>)));
   });
 
   test('drops harmless defaults and refuses what Mistral cannot honour, naming the parameter', () => {

@@ -1,7 +1,15 @@
 /**
- * Per-target load figures: peak-EWMA latency (what Finagle and tower's p2c use) and requests in
- * flight. Latency is the time to the first byte for streams and to the full response otherwise.
+ * Per-target load figures for the latency strategies: peak-EWMA latency (what Finagle and
+ * tower's p2c use) and requests in flight.
+ *
+ * - A sample above the estimate replaces it at once (peak); lower samples decay in with time
+ *   constant `decayMs`, so the weight of a sample depends on time, not on request rate.
+ * - While a target is idle its estimate fades towards 0, so a target that once was slow is
+ *   tried again after a while instead of being starved forever (tower does the same).
+ * - Load = estimate × (in flight + 1): requests in flight count as load.
  */
+import type { Clock } from '../clock.js';
+
 export class TargetStats {
   private ewmaMs: number;
   private stampMs: number;
@@ -10,41 +18,41 @@ export class TargetStats {
   constructor(
     defaultRttMs: number,
     private readonly decayMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock,
   ) {
     this.ewmaMs = defaultRttMs;
-    this.stampMs = now();
+    this.stampMs = clock();
   }
 
   start(): void {
     this.inFlight++;
   }
 
-  /** Records one finished request's latency; a peak is taken at once, lows decay in. */
-  finish(latencyMs: number): void {
+  /** The request is over (answered, failed or cancelled). */
+  release(): void {
     if (this.inFlight > 0) this.inFlight--;
-    const now = this.now();
-    if (latencyMs > this.ewmaMs) {
+  }
+
+  /** Records one latency: to the first byte for streams, to the full response otherwise. */
+  sample(latencyMs: number): void {
+    const now = this.clock();
+    if (latencyMs >= this.ewmaMs) {
       this.ewmaMs = latencyMs;
     } else {
-      const elapsed = Math.max(0, now - this.stampMs);
-      const w = Math.exp(-elapsed / this.decayMs);
+      const w = Math.exp(-Math.max(0, now - this.stampMs) / this.decayMs);
       this.ewmaMs = this.ewmaMs * w + latencyMs * (1 - w);
     }
     this.stampMs = now;
   }
 
-  /** Releases an in-flight slot without a latency sample (cancelled, failed before answering). */
-  abandon(): void {
-    if (this.inFlight > 0) this.inFlight--;
-  }
-
-  get latencyMs(): number {
-    return this.ewmaMs;
+  /** The latency estimate at `now`. */
+  latencyMs(now: number): number {
+    if (this.inFlight > 0) return this.ewmaMs;
+    return this.ewmaMs * Math.exp(-Math.max(0, now - this.stampMs) / this.decayMs);
   }
 
   /** Expected cost of sending one more request here. */
-  get load(): number {
-    return this.ewmaMs * (this.inFlight + 1);
+  load(now: number): number {
+    return this.latencyMs(now) * (this.inFlight + 1);
   }
 }

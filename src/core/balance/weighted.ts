@@ -1,27 +1,29 @@
-/** Weighted random order without replacement (Helicone's `weighted` / `provider-weighted`). */
+/**
+ * Weighted random order without replacement (Helicone's `weighted` / `provider-weighted`, and
+ * `model-weighted`). Only available candidates are passed in, so the weights of the others
+ * re-normalise implicitly.
+ */
 import type { Balanceable, Random, Strategy } from './strategy.js';
 
 export const weightedStrategy: Strategy = {
   name: 'weighted',
-  order<T extends Balanceable>(eligible: T[], random: Random): T[] {
-    if (eligible.length <= 1) return eligible;
-    const pool = eligible.slice();
-    const out: T[] = [];
-    while (pool.length > 0) {
+  order(items: Balanceable[], random: Random): void {
+    const n = items.length;
+    for (let i = 0; i < n - 1; i++) {
       let total = 0;
-      for (const t of pool) total += t.weight;
+      for (let j = i; j < n; j++) total += items[j].target.weight;
       let pick = random() * total;
-      let index = pool.length - 1;
-      for (let i = 0; i < pool.length; i++) {
-        pick -= pool[i].weight;
+      let chosen = n - 1;
+      for (let j = i; j < n; j++) {
+        pick -= items[j].target.weight;
         if (pick < 0) {
-          index = i;
+          chosen = j;
           break;
         }
       }
-      out.push(pool[index]);
-      pool.splice(index, 1);
+      const t = items[i];
+      items[i] = items[chosen];
+      items[chosen] = t;
     }
-    return out;
   },
 };

@@ -45,7 +45,7 @@ function refuseUnsupported(body: Record<string, unknown>): void {
 
 function convertToolChoice(body: Record<string, unknown>, req: ChatRequest): void {
   const choice = req.tool_choice;
-  if (choice === undefined) return;
+  if (choice === undefined || choice === null) return;
   if (choice === 'required') {
     body.tool_choice = 'any';
     return;

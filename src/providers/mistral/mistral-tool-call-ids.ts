@@ -36,17 +36,17 @@ export function hashToolCallId(id: string, salt = 0): string {
  */
 export function buildToolCallIdMap(messages: readonly ChatMessage[]): Map<string, string> {
   const map = new Map<string, string>();
-  const foreign: string[] = [];
+  const foreign = new Set<string>();
   const note = (id: string | undefined) => {
     if (id === undefined || map.has(id)) return;
     if (isMistralToolCallId(id)) map.set(id, id);
-    else if (!foreign.includes(id)) foreign.push(id);
+    else foreign.add(id);
   };
   for (const message of messages) {
     if (message.tool_calls) for (const call of message.tool_calls) note(call.id);
     if (message.role === 'tool') note(message.tool_call_id);
   }
-  if (foreign.length === 0) return map;
+  if (foreign.size === 0) return map;
   const taken = new Set(map.values());
   for (const id of foreign) {
     let salt = 0;

@@ -3,6 +3,7 @@
  * piped as they are (a provider's quirks need fixing, or usage must be read).
  * Adapters may pass `fix` to patch each chunk (Mistral's tool calls without `index`).
  */
+import { StringDecoder } from 'node:string_decoder';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { ChatCompletionChunk } from '../../core/chat-types.js';
 import { GatewayError } from '../../core/gateway-error.js';
@@ -10,6 +11,8 @@ import type { ChatTarget, StreamSink, StreamTranslator } from '../types.js';
 
 export class OpenAIStreamRelay implements StreamTranslator {
   private readonly parser;
+  /** Keeps a multi-byte character split across two reads intact. */
+  private readonly decoder = new StringDecoder('utf8');
   private finished = false;
 
   constructor(
@@ -21,10 +24,12 @@ export class OpenAIStreamRelay implements StreamTranslator {
   }
 
   write(bytes: Buffer): void {
-    this.parser.feed(bytes.toString('utf8'));
+    this.parser.feed(this.decoder.write(bytes));
   }
 
   end(): void {
+    const rest = this.decoder.end();
+    if (rest) this.parser.feed(rest);
     this.parser.reset({ consume: true });
   }
 
@@ -42,14 +47,16 @@ export class OpenAIStreamRelay implements StreamTranslator {
       this.finished = true;
       return;
     }
-    const record = parsed as { error?: { message?: string; type?: string; code?: string } };
+    const record = parsed as { error?: { message?: string; type?: string; code?: string } | string };
     if (record.error) {
+      // OpenAI sends an object; Ollama a bare string.
+      const error = typeof record.error === 'string' ? { message: record.error } : record.error;
       this.sink.error(
         new GatewayError({
           status: 502,
-          message: `${this.target.provider.name}: ${record.error.message ?? 'stream error'}`,
-          type: record.error.type,
-          code: record.error.code ?? null,
+          message: `${this.target.provider.name}: ${error.message ?? 'stream error'}`,
+          type: error.type,
+          code: error.code ?? null,
           provider: this.target.provider.name,
         }),
       );

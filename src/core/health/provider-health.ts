@@ -1,0 +1,186 @@
+/**
+ * Passive health of one upstream provider, shared by every router and `/ai` in the process.
+ *
+ * - Outlier ejection: when the error ratio over the rolling window exceeds `ratio` (judged only
+ *   once the window holds `minRequests`), the provider is ejected for `ejectMs`. When that
+ *   passes it is half-open: one trial request at a time goes through; success re-admits it with
+ *   a clean window, failure ejects it again for twice as long (capped at `maxEjectMs`).
+ * - Rate limits: a 429 cools the provider down for its `retry-after`, or, without one, for an
+ *   exponential default (1s, 2s, 4s … 60s) that resets on the next success.
+ *
+ * Errors that count: 5xx, 408, timeouts, connection failures and streams that break. 429 and
+ * other 4xx count as answered requests (the provider is up; the request or quota is the issue).
+ * Every check is O(1) and allocation-free.
+ */
+import type { Clock } from '../clock.js';
+import { RollingWindow } from './rolling-window.js';
+
+export interface HealthSettings {
+  /** Error ratio above which a provider is ejected (Helicone's `ratio`). */
+  ratio: number;
+  windowMs: number;
+  buckets: number;
+  /** No verdict until the window holds this many requests (`grace-period.min-requests`). */
+  minRequests: number;
+  /** First ejection length; doubles per consecutive failed trial (`interval`). */
+  ejectMs: number;
+  maxEjectMs: number;
+  /** Cool-down after a 429 without `retry-after`; doubles per consecutive 429. */
+  cooldownBaseMs: number;
+  cooldownMaxMs: number;
+}
+
+export const DEFAULT_HEALTH: HealthSettings = {
+  ratio: 0.1,
+  windowMs: 60_000,
+  buckets: 10,
+  minRequests: 20,
+  ejectMs: 5_000,
+  maxEjectMs: 60_000,
+  cooldownBaseMs: 1_000,
+  cooldownMaxMs: 60_000,
+};
+
+/**
+ * What `acquire` grants. `Trial` is the single request that decides whether a half-open
+ * provider is re-admitted.
+ */
+export const Admission = { Denied: 0, Normal: 1, Trial: 2 } as const;
+export type Admission = (typeof Admission)[keyof typeof Admission];
+
+/** A provider that answered, as far as health is concerned. */
+export type Verdict = 'ok' | 'error' | 'rate-limited';
+
+/** Wait announced while a half-open provider's trial is still running. */
+const TRIAL_WAIT_MS = 1_000;
+
+export class ProviderHealth {
+  private readonly window: RollingWindow;
+  private blockedUntil = 0;
+  private cause: 'ejected' | 'rate-limited' | undefined;
+  private halfOpen = false;
+  private trialRunning = false;
+  private ejections = 0;
+  private cooldowns = 0;
+
+  constructor(
+    /** Provider name, for messages. */
+    readonly provider: string,
+    private readonly settings: HealthSettings,
+    private readonly clock: Clock,
+  ) {
+    this.window = new RollingWindow(settings.windowMs, settings.buckets);
+  }
+
+  now(): number {
+    return this.clock();
+  }
+
+  /** Could a request go here now? Pure: claims nothing. */
+  admits(now: number): boolean {
+    if (now < this.blockedUntil) return false;
+    return !(this.halfOpen && this.trialRunning);
+  }
+
+  /** Claims the right to send one request; the caller must report the result once. */
+  acquire(now: number): Admission {
+    if (!this.admits(now)) return Admission.Denied;
+    if (!this.halfOpen) return Admission.Normal;
+    this.trialRunning = true;
+    return Admission.Trial;
+  }
+
+  /** Milliseconds until a request would be admitted (0 when it would be now). */
+  waitMs(now: number): number {
+    if (now < this.blockedUntil) return this.blockedUntil - now;
+    return this.halfOpen && this.trialRunning ? TRIAL_WAIT_MS : 0;
+  }
+
+  /** The provider answered (or failed to). */
+  report(verdict: Verdict, admission: Admission, now: number, retryAfterSec?: number): void {
+    const trial = admission === Admission.Trial;
+    if (verdict === 'rate-limited') {
+      this.window.record(now, false);
+      this.coolDown(now, retryAfterSec);
+      if (trial) this.trialRunning = false;
+      return;
+    }
+    if (verdict === 'ok') {
+      this.window.record(now, false);
+      this.cooldowns = 0;
+      if (trial) {
+        // Re-admitted: old errors must not eject it again on the next failure.
+        this.halfOpen = false;
+        this.trialRunning = false;
+        this.ejections = 0;
+        this.cause = undefined;
+        this.window.reset();
+      }
+      return;
+    }
+    this.window.record(now, true);
+    if (trial) {
+      this.trialRunning = false;
+      this.eject(now);
+    } else if (!this.halfOpen && this.isOutlier(now)) {
+      this.eject(now);
+    }
+  }
+
+  /** The request went nowhere (cancelled, or refused before sending): no verdict. */
+  release(admission: Admission): void {
+    if (admission === Admission.Trial) this.trialRunning = false;
+  }
+
+  /** A response that had started broke off. Counts as an error; trials are already decided. */
+  lateFailure(now: number): void {
+    this.window.record(now, true);
+    if (!this.halfOpen && this.isOutlier(now)) this.eject(now);
+  }
+
+  /** One line for a 503 message. */
+  describe(now: number): string {
+    const wait = Math.ceil(this.waitMs(now) / 1000);
+    if (this.cause === 'rate-limited' && now < this.blockedUntil) return `${this.provider} is cooling down after a 429 (${wait}s left)`;
+    if (now < this.blockedUntil) return `${this.provider} was taken out after too many errors (next trial in ${wait}s)`;
+    if (this.halfOpen && this.trialRunning) return `${this.provider} is being re-tested by a trial request`;
+    return `${this.provider} is available`;
+  }
+
+  /** Window figures, for tests and diagnostics. */
+  counts(now: number): { requests: number; errors: number } {
+    return { requests: this.window.requestCount(now), errors: this.window.errorCount(now) };
+  }
+
+  get state(): 'healthy' | 'ejected' | 'half-open' | 'cooling' {
+    const now = this.clock();
+    if (now < this.blockedUntil) return this.cause === 'rate-limited' ? 'cooling' : 'ejected';
+    return this.halfOpen ? 'half-open' : 'healthy';
+  }
+
+  private isOutlier(now: number): boolean {
+    const requests = this.window.requestCount(now);
+    if (requests === 0 || requests < this.settings.minRequests) return false;
+    return this.window.errorCount(now) / requests > this.settings.ratio;
+  }
+
+  private eject(now: number): void {
+    const ms = Math.min(this.settings.maxEjectMs, this.settings.ejectMs * 2 ** this.ejections);
+    this.ejections++;
+    this.halfOpen = true;
+    this.trialRunning = false;
+    this.cause = 'ejected';
+    this.blockedUntil = Math.max(this.blockedUntil, now + ms);
+  }
+
+  private coolDown(now: number, retryAfterSec: number | undefined): void {
+    const ms =
+      retryAfterSec !== undefined
+        ? retryAfterSec * 1000
+        : Math.min(this.settings.cooldownMaxMs, this.settings.cooldownBaseMs * 2 ** this.cooldowns++);
+    if (now + ms > this.blockedUntil) {
+      this.blockedUntil = now + ms;
+      this.cause = 'rate-limited';
+    }
+  }
+}
