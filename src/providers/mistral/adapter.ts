@@ -4,7 +4,8 @@
  * so nothing is piped as is.
  */
 import type { ProviderAdapter } from '../types.js';
-import { bearerAuth, openAIPath } from '../openai-compatible/adapter.js';
+import { bearerAuth } from '../openai-compatible/adapter.js';
+import { openAIJsonRequest } from '../openai-compatible/embeddings.js';
 import { convertToMistralRequest } from './convert-to-mistral-request.js';
 import { mapMistralError } from './mistral-errors.js';
 import { mistralEmbeddings } from './mistral-embeddings.js';
@@ -16,16 +17,10 @@ export function createMistralAdapter(): ProviderAdapter {
     kind: 'mistral',
     pipesChat: false,
     chat: {
-      buildRequest(req, target) {
-        const { baseUrl } = target.provider;
-        return {
-          method: 'POST',
-          origin: baseUrl.origin,
-          path: openAIPath(baseUrl, 'chat/completions'),
-          headers: { 'content-type': 'application/json', accept: target.stream ? 'text/event-stream' : 'application/json' },
-          body: JSON.stringify(convertToMistralRequest(req, target.model, target.stream)),
-        };
-      },
+      buildRequest: (req, target) =>
+        openAIJsonRequest(target.provider, 'chat/completions', JSON.stringify(convertToMistralRequest(req, target.model, target.stream)), {
+          accept: target.stream ? 'text/event-stream' : 'application/json',
+        }),
       parseResponse: (body, target) => parseMistralResponse(body, target.requestId, target.model),
       createStreamTranslator: (target, sink) => new MistralStreamTranslator(target, sink),
     },

@@ -3,16 +3,10 @@
  * Floats are always requested (`encoding_format` is stripped: the core base64-encodes when the
  * client asked); `dimensions` → `output_dimension`; `user` is dropped (accounting only).
  */
-import type { EmbeddingsRequest, EmbeddingsResponse } from '../../core/chat-types.js';
+import type { EmbeddingsRequest } from '../../core/chat-types.js';
 import { invalidRequest } from '../../core/gateway-error.js';
-import { openAIPath } from '../openai-compatible/adapter.js';
+import { openAIJsonRequest, parseOpenAIEmbeddings } from '../openai-compatible/embeddings.js';
 import type { EmbeddingsCapability } from '../types.js';
-
-interface MistralEmbeddingsResponse {
-  model?: string;
-  data?: Array<{ index?: number; embedding?: number[] }>;
-  usage?: { prompt_tokens?: number; total_tokens?: number };
-}
 
 function toMistralBody(req: EmbeddingsRequest, model: string): Record<string, unknown> {
   const input = req.input;
@@ -26,24 +20,6 @@ function toMistralBody(req: EmbeddingsRequest, model: string): Record<string, un
 }
 
 export const mistralEmbeddings: EmbeddingsCapability = {
-  buildRequest(req, target) {
-    const { baseUrl } = target.provider;
-    return {
-      method: 'POST',
-      origin: baseUrl.origin,
-      path: openAIPath(baseUrl, 'embeddings'),
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(toMistralBody(req, target.model)),
-    };
-  },
-  parseResponse(body, target): EmbeddingsResponse {
-    const res = (body ?? {}) as MistralEmbeddingsResponse;
-    const prompt = res.usage?.prompt_tokens ?? 0;
-    return {
-      object: 'list',
-      data: (res.data ?? []).map((d, i) => ({ object: 'embedding', index: d.index ?? i, embedding: d.embedding ?? [] })),
-      model: res.model ?? target.model,
-      usage: { prompt_tokens: prompt, total_tokens: res.usage?.total_tokens ?? prompt },
-    };
-  },
+  buildRequest: (req, target) => openAIJsonRequest(target.provider, 'embeddings', JSON.stringify(toMistralBody(req, target.model))),
+  parseResponse: (body, target) => parseOpenAIEmbeddings(body, target.model),
 };

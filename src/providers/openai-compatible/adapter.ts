@@ -2,10 +2,11 @@
  * Providers that speak OpenAI's chat-completions dialect (OpenAI, Groq, DeepSeek, xAI, any custom
  * `base-url`). Bodies go up almost untouched and come back piped byte for byte.
  */
-import type { ChatCompletion, ChatRequest, EmbeddingsResponse } from '../../core/chat-types.js';
+import type { ChatCompletion, ChatRequest } from '../../core/chat-types.js';
 import type { ProviderAdapter, UpstreamRequest, ChatTarget, ProviderRuntime } from '../types.js';
 import { mapOpenAIError } from './errors.js';
 import { OpenAIStreamRelay } from './stream.js';
+import { openAIJsonRequest, parseOpenAIEmbeddings } from './embeddings.js';
 
 /**
  * Joins the provider's base URL and an OpenAI API path. Helicone's base URLs end at the host
@@ -25,14 +26,7 @@ function jsonBody(target: { rawBody?: Buffer; modelRewritten: boolean }, req: ob
 }
 
 export function buildOpenAIChatRequest(req: ChatRequest, target: ChatTarget): UpstreamRequest {
-  const { baseUrl } = target.provider;
-  return {
-    method: 'POST',
-    origin: baseUrl.origin,
-    path: openAIPath(baseUrl, 'chat/completions'),
-    headers: { 'content-type': 'application/json' },
-    body: jsonBody(target, req, target.model),
-  };
+  return openAIJsonRequest(target.provider, 'chat/completions', jsonBody(target, req, target.model));
 }
 
 export function bearerAuth(req: UpstreamRequest, credentials: import('../types.js').Credentials): void {
@@ -49,17 +43,8 @@ export function createOpenAICompatibleAdapter(kind = 'openai-compatible'): Provi
       createStreamTranslator: (target, sink) => new OpenAIStreamRelay(target, sink),
     },
     embeddings: {
-      buildRequest(req, target) {
-        const { baseUrl } = target.provider;
-        return {
-          method: 'POST',
-          origin: baseUrl.origin,
-          path: openAIPath(baseUrl, 'embeddings'),
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ ...req, model: target.model }),
-        };
-      },
-      parseResponse: (body) => body as EmbeddingsResponse,
+      buildRequest: (req, target) => openAIJsonRequest(target.provider, 'embeddings', JSON.stringify({ ...req, model: target.model })),
+      parseResponse: (body, target) => parseOpenAIEmbeddings(body, target.model),
     },
     authorize: (req, credentials) => bearerAuth(req, credentials),
     mapError: (status, headers, body, provider: ProviderRuntime) => mapOpenAIError(status, headers, body, provider.name),
