@@ -13,8 +13,12 @@ import { Router, type RouterTarget, type UnavailableTarget } from '../core/route
 import { TargetStats } from '../core/balance/target-stats.js';
 import { latencyStrategy } from '../core/balance/latency.js';
 import { weightedStrategy } from '../core/balance/weighted.js';
-import type { Strategy } from '../core/balance/strategy.js';
+import type { Random, Strategy } from '../core/balance/strategy.js';
 import { ModelSet } from '../core/model-names.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { HealthRegistry } from '../core/health/health-registry.js';
+import { DEFAULT_HEALTH, type HealthSettings } from '../core/health/provider-health.js';
+import { resolveTimeouts, type RouteTimeouts } from '../core/route-timeouts.js';
 
 export interface ProviderEntry {
   runtime: ProviderRuntime;
@@ -27,6 +31,11 @@ export interface CompiledGateway {
   providers: Map<string, ProviderEntry>;
   credentials: CredentialStore;
   routers: Map<string, Router>;
+  /** Provider health, shared by every router and `/ai`. */
+  health: HealthRegistry;
+  /** The gateway-wide upstream timeouts (`dispatcher`); routers may override them. */
+  timeouts: RouteTimeouts;
+  clock: Clock;
   /** Things the operator should know at startup (not errors). */
   warnings: string[];
   /** Config keys accepted for compatibility that the gateway does not act on yet. */
@@ -108,18 +117,31 @@ function splitModelSpec(spec: string, weight: number, path: string): TargetSpec 
 
 const DEFAULT_BALANCE: BalanceStrategyConfig = { strategy: 'latency', providers: ['openai', 'anthropic', 'gemini'] };
 
-function compileRouter(
-  id: string,
-  routerConfig: RouterConfig,
-  ctx: { config: GatewayConfig; providers: Map<string, ProviderEntry>; credentials: CredentialStore; problems: string[]; warnings: string[] },
-): Router | undefined {
+interface CompileContext {
+  config: GatewayConfig;
+  providers: Map<string, ProviderEntry>;
+  credentials: CredentialStore;
+  health: HealthRegistry;
+  catalog: ModelSet;
+  clock: Clock;
+  random: Random | undefined;
+  problems: string[];
+  warnings: string[];
+}
+
+function compileRouter(id: string, routerConfig: RouterConfig, ctx: CompileContext): Router | undefined {
   const path = `routers.${id}.load-balance.chat`;
   const balance = routerConfig['load-balance']?.chat ?? DEFAULT_BALANCE;
   const specs = targetSpecs(balance, path);
   const weights = specs.reduce((sum, s) => sum + s.weight, 0);
-  if (specs.some((s) => s.weight <= 0)) ctx.problems.push(`${path}: weights must be positive`);
+  if (specs.some((s) => !(s.weight > 0))) ctx.problems.push(`${path}: weights must be positive numbers`);
   else if (balance.strategy.endsWith('weighted') && Math.abs(weights - 1) > 1e-9) {
     ctx.warnings.push(`router "${id}": weights sum to ${weights}, not 1; they are normalised`);
+  }
+  const retries = routerConfig.retries;
+  if (retries?.strategy === 'exponential') {
+    if (retries['min-delay'] > retries['max-delay']) ctx.problems.push(`routers.${id}.retries: min-delay is longer than max-delay`);
+    if (!(retries.factor >= 1)) ctx.problems.push(`routers.${id}.retries.factor: must be at least 1, got ${retries.factor}`);
   }
   const { discover } = ctx.config;
   const targets: RouterTarget[] = [];
@@ -149,7 +171,8 @@ function compileRouter(
       credentials: status.credentials,
       fixedModel: spec.model,
       weight: weights > 0 ? spec.weight / weights : 1,
-      stats: new TargetStats(discover['default-rtt'], discover['discover-decay']),
+      stats: new TargetStats(discover['default-rtt'], discover['discover-decay'], ctx.clock),
+      health: ctx.health.for(runtime),
       served: entry.served,
     });
   }
@@ -161,7 +184,19 @@ function compileRouter(
     );
   }
   const mapping = routerConfig['model-mappings'] ?? ctx.config['default-model-mapping'] ?? defaultModelMapping();
-  return new Router({ id, strategy: strategyFor(balance), targets, unavailable, mapping, retries: routerConfig.retries });
+  return new Router({
+    id,
+    strategy: strategyFor(balance),
+    targets,
+    unavailable,
+    mapping,
+    retries: routerConfig.retries,
+    timeouts: resolveTimeouts(ctx.config.dispatcher, routerConfig.dispatcher),
+    catalog: ctx.catalog,
+    providerNames: new Set(ctx.providers.keys()),
+    random: ctx.random,
+    clock: ctx.clock,
+  });
 }
 
 const NOT_IMPLEMENTED_KEYS: Array<[string, (c: GatewayConfig) => unknown]> = [
@@ -177,8 +212,36 @@ const NOT_IMPLEMENTED_KEYS: Array<[string, (c: GatewayConfig) => unknown]> = [
   ['server.tls', (c) => c.server.tls],
 ];
 
-export function compileGateway(config: GatewayConfig, env: NodeJS.ProcessEnv, options: { embedded: boolean; source: string }): CompiledGateway {
+/** `discover.monitor.health` → settings. `interval` is the first ejection's length. */
+function healthSettings(config: GatewayConfig, problems: string[]): HealthSettings {
+  const h = config.discover.monitor.health;
+  if (h.window / h.buckets < 1) problems.push('discover.monitor.health: window / buckets must be at least 1ms');
+  if (!(h.ratio >= 0 && h.ratio <= 1)) problems.push(`discover.monitor.health.ratio: expected a number from 0 to 1, got ${h.ratio}`);
+  return {
+    ...DEFAULT_HEALTH,
+    ratio: h.ratio,
+    windowMs: h.window,
+    buckets: h.buckets,
+    minRequests: h['grace-period']['min-requests'],
+    ejectMs: Math.max(1, h.interval),
+    maxEjectMs: Math.max(h.interval, h.window),
+  };
+}
+
+export interface CompileOptions {
+  embedded: boolean;
+  source: string;
+  /** Injected for deterministic tests; defaults to a monotonic clock and Math.random. */
+  clock?: Clock;
+  random?: Random;
+}
+
+export function compileGateway(config: GatewayConfig, env: NodeJS.ProcessEnv, options: CompileOptions): CompiledGateway {
   const { entries, problems } = buildProviders(config, env);
+  const clock = options.clock ?? systemClock;
+  const health = new HealthRegistry(healthSettings(config, problems), clock);
+  if (!(config.discover['discover-decay'] > 0)) problems.push('discover.discover-decay: must be longer than 0');
+  const catalog = new ModelSet([...entries.values()].flatMap((e) => e.runtime.models));
   const credentials = new CredentialStore(
     [...entries.values()].map((e) => ({ name: e.runtime.name, kind: e.kind, region: e.runtime.region })),
     env,
@@ -200,7 +263,17 @@ export function compileGateway(config: GatewayConfig, env: NodeJS.ProcessEnv, op
       problems.push(`routers.${id}: a router id is 1–64 characters of letters, digits, "-" and "_"`);
       continue;
     }
-    const router = compileRouter(id, routerConfig, { config, providers: entries, credentials, problems, warnings });
+    const router = compileRouter(id, routerConfig, {
+      config,
+      providers: entries,
+      credentials,
+      health,
+      catalog,
+      clock,
+      random: options.random,
+      problems,
+      warnings,
+    });
     if (router) routers.set(id, router);
   }
   if (problems.length > 0) throw new ConfigError(problems, options.source);
@@ -208,5 +281,6 @@ export function compileGateway(config: GatewayConfig, env: NodeJS.ProcessEnv, op
   for (const [id, r] of Object.entries(routerConfigs)) {
     for (const key of ['cache', 'rate-limit'] as const) if (r[key] !== undefined) notImplemented.push(`routers.${id}.${key}`);
   }
-  return { config, providers: entries, credentials, routers, warnings, notImplemented };
+  const timeouts = resolveTimeouts(config.dispatcher);
+  return { config, providers: entries, credentials, routers, health, timeouts, clock, warnings, notImplemented };
 }

@@ -73,11 +73,15 @@ const retries = z.discriminatedUnion('strategy', [
 ]);
 export type RetriesConfig = z.infer<typeof retries>;
 
+/** Upstream timeouts (see core/route-timeouts.ts); a router's block overrides key by key. */
 const timeouts = z
   .object({
+    /** The whole request: every attempt, backoff wait and the full response. */
     timeout: duration.optional(),
+    /** Helicone's spelling (its dispatcher struct is snake_case). */
     connection_timeout: duration.optional(),
     'connection-timeout': duration.optional(),
+    /** Ours: per attempt, until the response starts. */
     'first-byte-timeout': duration.optional(),
   })
   .strict();
@@ -102,12 +106,15 @@ const middleware = z
   .object({ cache: accepted.optional(), 'rate-limit': accepted.optional(), retries: retries.optional() })
   .strict();
 
+/** Passive outlier detection per provider (see core/health/provider-health.ts). */
 const health = z
   .object({
     type: z.literal('error-ratio').default('error-ratio'),
+    /** Eject when errors / requests in the window exceed this. */
     ratio: decimal.default(0.1),
     window: duration.default('60s'),
     buckets: z.number().int().min(1).max(1000).default(10),
+    /** How long an ejection lasts before the first trial request (doubling, capped at window). */
     interval: duration.default('5s'),
     'grace-period': z.object({ 'min-requests': z.number().int().min(0).default(20) }).strict().default({}),
   })

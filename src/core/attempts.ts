@@ -138,7 +138,14 @@ export async function runAttempts<C extends AttemptCandidate>(
     const candidate = candidates[index];
     const health = candidate.target.health;
     attempts++;
-    const outcome = await attempt(candidate, attempts);
+    let outcome: AttemptOutcome;
+    try {
+      outcome = await attempt(candidate, attempts);
+    } catch (err) {
+      // A bug must not leave a half-open provider's trial slot taken forever.
+      health.release(admission);
+      throw err;
+    }
     if (outcome.committed) {
       if (outcome.cancelled) health.release(admission);
       else health.report('ok', admission, clock());

@@ -8,7 +8,8 @@
  * - `provider/model` naming one of the router's providers pins that provider.
  * - A bare model goes to each provider that serves it, and to the others through the mapping
  *   (the router's `model-mappings`, else the default one): the first equivalent listed for that
- *   provider is sent. A provider with no equivalent is left out for this request.
+ *   provider is sent, else the first equivalent its `models` list contains. A provider with no
+ *   equivalent is left out for this request.
  * - A model no provider list and no mapping mentions is new: it goes to every provider unchanged.
  * Model strategies (`model-latency`, `model-weighted`) send their configured models: a request
  * naming one of them (bare or `provider/model`) goes to the targets of that model name, any
@@ -21,7 +22,7 @@ import { BoundedCache } from './bounded-cache.js';
 import { systemClock, type Clock } from './clock.js';
 import { GatewayError } from './gateway-error.js';
 import type { ProviderHealth } from './health/provider-health.js';
-import { providersUnavailable } from './health/health-registry.js';
+import { selectAvailable } from './select-candidates.js';
 import { ModelSet, baseModelName } from './model-names.js';
 import { retryPolicy, type RetryPolicy } from './retry-policy.js';
 import { resolveTimeouts, type RouteTimeouts } from './route-timeouts.js';
@@ -129,25 +130,17 @@ export class Router {
   }
 
   /** Available targets able to serve `model`, in the order this request should try them. */
-  candidates(model: string): Candidate[] {
+  candidates(model: string): readonly Candidate[] {
     if (this.targets.length === 0) throw missingCredentialsError(this.id, this.unavailable);
     let eligible = this.eligibleCache.get(model);
     if (!eligible) {
       eligible = this.eligible(model);
       this.eligibleCache.set(model, eligible);
     }
-    const now = this.clock();
-    if (eligible.length === 1) {
-      // The common pinned case: no copy, nothing to order. Callers never mutate the list.
-      if (eligible[0].target.health.admits(now)) return eligible;
-      throw providersUnavailable(this.label, [eligible[0].target.health], now);
-    }
-    const out: Candidate[] = [];
-    for (const c of eligible) if (c.target.health.admits(now)) out.push(c);
-    if (out.length === 0) throw providersUnavailable(this.label, eligible.map((c) => c.target.health), now);
-    this.strategy.order(out, this.random, now);
-    return out;
+    return selectAvailable(eligible, this.clock(), this.label, this.orderFn);
   }
+
+  private readonly orderFn = (healthy: Candidate[]): void => this.strategy.order(healthy, this.random, this.clock());
 
   private prefixOf(model: string): string | undefined {
     const slash = model.indexOf('/');
@@ -217,6 +210,12 @@ export class Router {
     const prefix = `${target.provider.name}/`;
     for (const e of equivalents) {
       if (e.startsWith(prefix)) return e.slice(prefix.length);
+    }
+    // An equivalent listed for another provider that this one serves too (OpenAI-compatible
+    // servers and proxies carry other vendors' model names).
+    for (const e of equivalents) {
+      const name = e.slice(e.indexOf('/') + 1);
+      if (target.served.has(name)) return name;
     }
     return undefined;
   }

@@ -1,21 +1,40 @@
 /**
  * The unified API (`/ai`): the model names its provider, `provider/model`, split at the first
  * `/`. The model itself is not checked against any list, so new models work on day one.
- * A bare model name is accepted when exactly the providers' lists say who serves it.
+ * A bare model name is accepted when the providers' lists say who serves it; those providers
+ * are then tried in list order (fallback). Provider health is the same as the routers'.
  */
 import type { CompiledGateway, ProviderEntry } from '../config/compile.js';
 import type { CredentialStatus } from '../secrets/credential-store.js';
 import { TargetStats } from './balance/target-stats.js';
+import { BoundedCache } from './bounded-cache.js';
+import type { Clock } from './clock.js';
 import { GatewayError } from './gateway-error.js';
+import { selectAvailable } from './select-candidates.js';
 import type { Candidate, RouterTarget } from './router.js';
+import { retryPolicy, type RetryPolicy } from './retry-policy.js';
+import type { RouteTimeouts } from './route-timeouts.js';
 import { suggestKey } from '../config/errors.js';
+import type { RetriesConfig } from '../config/schema.js';
+
+const LABEL = '/ai';
 
 export class UnifiedApi {
   private readonly targets = new Map<string, RouterTarget>();
   private readonly missing = new Map<string, string[]>();
+  private readonly resolved = new BoundedCache<string, Candidate[]>(512);
+  private readonly clock: Clock;
+  readonly label = LABEL;
+  readonly retries: RetriesConfig | undefined;
+  readonly policy: RetryPolicy;
+  readonly timeouts: RouteTimeouts;
 
   constructor(private readonly compiled: CompiledGateway) {
     const { discover } = compiled.config;
+    this.clock = compiled.clock;
+    this.retries = compiled.config['unified-api']?.retries;
+    this.policy = retryPolicy(this.retries);
+    this.timeouts = compiled.timeouts;
     for (const [name, entry] of compiled.providers) {
       const status = compiled.credentials.status(name) as CredentialStatus;
       if (!status.found) {
@@ -26,7 +45,8 @@ export class UnifiedApi {
         provider: entry.runtime,
         credentials: status.credentials,
         weight: 1,
-        stats: new TargetStats(discover['default-rtt'], discover['discover-decay']),
+        stats: new TargetStats(discover['default-rtt'], discover['discover-decay'], this.clock),
+        health: compiled.health.for(entry.runtime),
         served: entry.served,
       });
     }
@@ -37,7 +57,16 @@ export class UnifiedApi {
     return [...this.targets.keys()].map((name) => this.compiled.providers.get(name) as ProviderEntry);
   }
 
-  candidates(model: string): Candidate[] {
+  candidates(model: string): readonly Candidate[] {
+    let all = this.resolved.get(model);
+    if (!all) {
+      all = this.resolve(model);
+      this.resolved.set(model, all);
+    }
+    return selectAvailable(all, this.clock(), LABEL);
+  }
+
+  private resolve(model: string): Candidate[] {
     const slash = model.indexOf('/');
     if (slash <= 0) return this.bareModel(model);
     const provider = model.slice(0, slash);

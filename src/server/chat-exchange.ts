@@ -1,16 +1,22 @@
 /**
  * One attempt of a chat request against one provider: build, authorize, send, and — if the
  * provider answered 2xx — commit the response to the client (piped, translated or parsed).
+ *
+ * The response is committed at its first byte, not at the upstream's status line: a stream that
+ * breaks (or a translated stream whose first event is an error) before anything reached the
+ * client is still an uncommitted failure, so the attempt loop can fall back.
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { ChatCompletionChunk, ChatRequest } from '../core/chat-types.js';
 import { GatewayError } from '../core/gateway-error.js';
-import type { AttemptOutcome } from '../core/attempts.js';
+import type { AttemptOutcome, AttemptScope } from '../core/attempts.js';
+import type { Clock } from '../core/clock.js';
 import type { Candidate } from '../core/router.js';
+import type { RouteTimeouts } from '../core/route-timeouts.js';
 import type { ChatTarget, StreamSink } from '../providers/types.js';
 import { SSE_DONE, sseChunk, sseError } from '../ingress/openai-chat/encode.js';
-import { upstreamFailure } from '../upstream/client.js';
+import { UpstreamClient, upstreamFailure, type UpstreamTimeouts } from '../upstream/client.js';
 import type { RequestContext } from './context.js';
 import type { Gateway } from './gateway.js';
 import { gatewayHeaders, PROVIDER_REQUEST_ID_HEADER } from './respond.js';
@@ -26,6 +32,75 @@ export async function readText(body: Readable, limit = MAX_ERROR_BODY): Promise<
     size += buf.length;
   }
   return Buffer.concat(chunks).toString('utf8').slice(0, limit);
+}
+
+/** Upstream clients for routes whose connect timeout differs from the gateway's (one pool set each). */
+const clientsByConnectTimeout = new WeakMap<Gateway, Map<number, UpstreamClient>>();
+
+function clientFor(gw: Gateway, connectMs: number): UpstreamClient {
+  if (connectMs === gw.timeouts.connectMs) return gw.upstream;
+  let clients = clientsByConnectTimeout.get(gw);
+  if (!clients) {
+    clients = new Map();
+    clientsByConnectTimeout.set(gw, clients);
+  }
+  let client = clients.get(connectMs);
+  if (!client) {
+    client = new UpstreamClient(connectMs);
+    clients.set(connectMs, client);
+  }
+  return client;
+}
+
+/**
+ * Everything the attempts of one request share: one abort signal for client disconnect and the
+ * whole-request deadline (one timer per request, cleared when the response closes), the
+ * upstream client and the route's timeouts.
+ */
+export class RequestScope implements AttemptScope {
+  readonly signal: AbortSignal;
+  readonly deadline: number;
+  readonly clock: Clock;
+  readonly client: UpstreamClient;
+  readonly timeouts: UpstreamTimeouts;
+  readonly totalMs: number;
+  timedOut = false;
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private readonly clientSignal: AbortSignal;
+
+  constructor(
+    gw: Gateway,
+    ctx: RequestContext,
+    timeouts: RouteTimeouts,
+    readonly label: string,
+  ) {
+    this.clock = gw.compiled.clock;
+    this.signal = this.controller.signal;
+    this.totalMs = timeouts.totalMs;
+    this.deadline = this.clock() + timeouts.totalMs;
+    this.client = clientFor(gw, timeouts.connectMs);
+    this.timeouts = timeouts.upstream;
+    this.clientSignal = ctx.signal;
+    this.timer = setTimeout(this.onDeadline, timeouts.totalMs);
+    if (this.clientSignal.aborted) this.controller.abort(this.clientSignal.reason);
+    else this.clientSignal.addEventListener('abort', this.onClientAbort, { once: true });
+    ctx.res.once('close', this.dispose);
+  }
+
+  private readonly onDeadline = (): void => {
+    this.timedOut = true;
+    this.controller.abort(new Error('deadline'));
+  };
+
+  private readonly onClientAbort = (): void => {
+    this.controller.abort(this.clientSignal.reason);
+  };
+
+  readonly dispose = (): void => {
+    clearTimeout(this.timer);
+    this.clientSignal.removeEventListener('abort', this.onClientAbort);
+  };
 }
 
 function providerRequestId(headers: IncomingHttpHeaders): string | undefined {
@@ -48,84 +123,154 @@ const SSE_HEADERS: OutgoingHttpHeaders = {
   'x-accel-buffering': 'no',
 };
 
-/** Relays upstream bytes with backpressure; on a lost upstream, ends a stream with an error event. */
-function pipeBody(ctx: RequestContext, body: Readable, stream: boolean, provider: string, onEnd: () => void): void {
-  const { res } = ctx;
-  body.on('data', (chunk: Buffer) => {
-    if (!res.write(chunk)) body.pause();
-  });
-  res.on('drain', () => body.resume());
-  body.once('end', () => {
-    res.end();
-    onEnd();
-  });
-  body.once('error', (err) => {
-    onEnd();
-    if (ctx.clientGone) return;
-    if (stream) res.end(sseError(upstreamLost(err, provider)));
-    else res.destroy();
-  });
-}
-
-function upstreamLost(err: unknown, provider: string): GatewayError {
+function upstreamLost(err: unknown, provider: string, scope: RequestScope, started: boolean): GatewayError {
+  if (scope.timedOut) {
+    return new GatewayError({
+      status: 504,
+      type: 'timeout_error',
+      code: 'upstream_timeout',
+      provider,
+      message: `${provider} did not finish within the gateway's timeout (${scope.totalMs / 1000}s). Raise dispatcher.timeout if the model is slow.`,
+    });
+  }
   const failure = upstreamFailure(err, provider, false);
   return new GatewayError({
     status: failure.status,
     code: 'upstream_stream_interrupted',
     type: failure.type,
     provider,
-    message: `${provider} stopped sending mid-response (${failure.code ?? 'connection lost'}); the answer is incomplete. Retry the request.`,
+    message: started
+      ? `${provider} stopped sending mid-response (${failure.code ?? 'connection lost'}); the answer is incomplete. Retry the request.`
+      : `${provider} dropped the response before sending any of it (${failure.code ?? 'connection lost'}).`,
   });
 }
 
-function translateStream(ctx: RequestContext, body: Readable, target: ChatTarget, onEnd: () => void): void {
+function emptyResponse(provider: string): GatewayError {
+  return new GatewayError({ status: 502, code: 'upstream_empty_response', provider, message: `${provider} answered with an empty body.` });
+}
+
+/** How a committed response ended: `false` when it broke off (the provider's fault). */
+type OnEnd = (ok: boolean) => void;
+
+/**
+ * Relays upstream bytes with backpressure. Resolves once the first byte went to the client
+ * (undefined), or with the failure when the body broke or ended before that.
+ */
+function pipeBody(
+  ctx: RequestContext,
+  scope: RequestScope,
+  body: Readable,
+  status: number,
+  headers: OutgoingHttpHeaders,
+  stream: boolean,
+  provider: string,
+  onEnd: OnEnd,
+): Promise<GatewayError | undefined> {
   const { res } = ctx;
-  let failed = false;
-  const sink: StreamSink = {
-    chunk(chunk: ChatCompletionChunk) {
-      if (failed) return;
-      // The usage-only chunk is always produced for accounting; the client gets it only if asked.
-      if (chunk.choices.length === 0 && !target.includeUsage) return;
-      if (!res.write(sseChunk(chunk))) body.pause();
-    },
-    error(error: GatewayError) {
-      if (failed) return;
-      failed = true;
-      res.end(sseError(error));
-      body.destroy();
-      onEnd();
-    },
-  };
-  const translator = target.provider.adapter.chat.createStreamTranslator(target, sink);
-  res.on('drain', () => body.resume());
-  body.on('data', (chunk: Buffer) => {
-    if (!failed) translator.write(chunk);
+  return new Promise((resolve) => {
+    let started = false;
+    body.on('data', (chunk: Buffer) => {
+      if (!started) {
+        started = true;
+        res.writeHead(status, headers);
+        // Listeners on the client response only once it is ours: a failed attempt leaves none.
+        res.on('drain', () => body.resume());
+        resolve(undefined);
+      }
+      if (!res.write(chunk)) body.pause();
+    });
+    body.once('end', () => {
+      if (!started) return resolve(emptyResponse(provider));
+      res.end();
+      onEnd(true);
+    });
+    body.once('error', (err) => {
+      if (!started) return resolve(upstreamLost(err, provider, scope, false));
+      onEnd(false);
+      if (ctx.clientGone) return;
+      if (stream) res.end(sseError(upstreamLost(err, provider, scope, true)));
+      else res.destroy();
+    });
   });
-  body.once('end', () => {
-    if (failed) return;
-    translator.end();
-    if (failed) return;
-    res.end(SSE_DONE);
-    onEnd();
-  });
-  body.once('error', (err) => {
-    if (failed || ctx.clientGone) {
-      onEnd();
-      return;
-    }
-    sink.error(upstreamLost(err, target.provider.name));
+}
+
+/** Translates a native stream; commits at the first canonical chunk. Resolves like pipeBody. */
+function translateStream(
+  ctx: RequestContext,
+  scope: RequestScope,
+  body: Readable,
+  target: ChatTarget,
+  headers: OutgoingHttpHeaders,
+  onFirstByte: () => void,
+  onEnd: OnEnd,
+): Promise<GatewayError | undefined> {
+  const { res } = ctx;
+  const provider = target.provider.name;
+  return new Promise((resolve) => {
+    let started = false;
+    let failed = false;
+    const sink: StreamSink = {
+      chunk(chunk: ChatCompletionChunk) {
+        if (failed) return;
+        if (!started) {
+          started = true;
+          res.writeHead(200, headers);
+          res.on('drain', () => body.resume());
+          onFirstByte();
+          resolve(undefined);
+        }
+        // The usage-only chunk is always produced for accounting; the client gets it only if asked.
+        if (chunk.choices.length === 0 && !target.includeUsage) return;
+        if (!res.write(sseChunk(chunk))) body.pause();
+      },
+      error(error: GatewayError) {
+        if (failed) return;
+        failed = true;
+        body.destroy();
+        // An error event before any chunk (e.g. "overloaded") is a failed attempt: fall back.
+        if (!started) return resolve(error);
+        res.end(sseError(error));
+        onEnd(false);
+      },
+    };
+    const translator = target.provider.adapter.chat.createStreamTranslator(target, sink);
+    body.on('data', (chunk: Buffer) => {
+      if (!failed) translator.write(chunk);
+    });
+    body.once('end', () => {
+      if (failed) return;
+      translator.end();
+      if (failed) return;
+      if (!started) return resolve(emptyResponse(provider));
+      res.end(SSE_DONE);
+      onEnd(true);
+    });
+    body.once('error', (err) => {
+      if (failed) return;
+      if (!started) {
+        failed = true;
+        return resolve(upstreamLost(err, provider, scope, false));
+      }
+      if (ctx.clientGone) {
+        failed = true;
+        onEnd(true);
+        return;
+      }
+      sink.error(upstreamLost(err, provider, scope, true));
+    });
   });
 }
 
 export async function exchangeChat(
   gw: Gateway,
   ctx: RequestContext,
+  scope: RequestScope,
   request: ChatRequest,
   rawBody: Buffer,
   candidate: Candidate,
   attemptNumber: number,
 ): Promise<AttemptOutcome> {
-  const { provider, credentials, stats } = candidate.target;
+  const { provider, credentials, stats, health } = candidate.target;
   const adapter = provider.adapter;
   const stream = request.stream === true;
   const target: ChatTarget = {
@@ -146,35 +291,23 @@ export async function exchangeChat(
     const pending = adapter.authorize(upstreamReq, credentials, provider);
     if (pending) await pending;
   } catch (err) {
-    if (err instanceof GatewayError) return { committed: false, error: err };
+    if (err instanceof GatewayError) return { committed: false, error: err, reached: false };
     throw err;
   }
 
-  // One signal per attempt: a client disconnect or this attempt's deadline aborts it.
-  const signal = ctx.signal;
-  let deadlineHit = false;
-  const timeoutController = new AbortController();
-  const onClientAbort = (): void => timeoutController.abort(signal.reason);
-  signal.addEventListener('abort', onClientAbort, { once: true });
-  const deadlineTimer = setTimeout(() => {
-    deadlineHit = true;
-    timeoutController.abort(new Error('deadline'));
-  }, gw.requestTimeoutMs);
-  const cleanup = (): void => {
-    clearTimeout(deadlineTimer);
-    signal.removeEventListener('abort', onClientAbort);
-  };
-
-  const started = performance.now();
+  const clock = scope.clock;
+  const started = clock();
   stats.start();
   let response;
   try {
-    response = await gw.upstream.send(upstreamReq, gw.timeouts, timeoutController.signal);
+    response = await scope.client.send(upstreamReq, scope.timeouts, scope.signal);
   } catch (err) {
-    cleanup();
-    stats.abandon();
-    if (ctx.clientGone) return { committed: true };
-    return { committed: false, error: upstreamFailure(err, provider.name, deadlineHit) };
+    stats.release();
+    if (ctx.clientGone) return { committed: true, cancelled: true };
+    const error = upstreamFailure(err, provider.name, scope.timedOut);
+    // A timeout is a latency sample too: a hanging provider must look slow.
+    if (error.status === 504) stats.sample(clock() - started);
+    return { committed: false, error, reached: true };
   }
 
   const { statusCode, headers, body } = response;
@@ -185,55 +318,68 @@ export async function exchangeChat(
     } catch {
       // The error body is best effort; the status alone still tells what happened.
     }
-    cleanup();
-    stats.finish(performance.now() - started);
-    return { committed: false, error: adapter.mapError(statusCode, headers, text, provider) };
+    stats.release();
+    return { committed: false, error: adapter.mapError(statusCode, headers, text, provider), reached: true };
   }
 
   const out = successHeaders(gw, ctx, headers);
-  const finish = (): void => {
-    cleanup();
+  // After the commit: a response that breaks off counts against the provider's health.
+  const onEnd: OnEnd = (ok) => {
+    stats.release();
+    if (!ok && !ctx.clientGone && !scope.timedOut) health.lateFailure(clock());
   };
 
-  if (stream) {
-    // Latency for streams counts to the first byte.
-    stats.finish(performance.now() - started);
-    ctx.res.writeHead(statusCode, { ...out, ...SSE_HEADERS });
-    if (adapter.pipesChat) pipeBody(ctx, body, true, provider.name, finish);
-    else translateStream(ctx, body, target, finish);
-    return { committed: true };
-  }
-
-  if (adapter.pipesChat) {
-    out['content-type'] = headers['content-type'] ?? 'application/json';
-    const length = headers['content-length'];
-    if (typeof length === 'string') out['content-length'] = length;
-    ctx.res.writeHead(statusCode, out);
-    pipeBody(ctx, body, false, provider.name, () => {
-      stats.finish(performance.now() - started);
-      finish();
-    });
-    return { committed: true };
+  if (stream || adapter.pipesChat) {
+    let failure: GatewayError | undefined;
+    if (stream) {
+      Object.assign(out, SSE_HEADERS);
+      const firstByte = (): void => stats.sample(clock() - started);
+      failure = adapter.pipesChat
+        ? await pipeBody(ctx, scope, body, statusCode, out, true, provider.name, onEnd).then((f) => {
+            if (!f) firstByte();
+            return f;
+          })
+        : await translateStream(ctx, scope, body, target, out, firstByte, onEnd);
+    } else {
+      out['content-type'] = headers['content-type'] ?? 'application/json';
+      const length = headers['content-length'];
+      if (typeof length === 'string') out['content-length'] = length;
+      // Non-streaming latency counts to the full response.
+      failure = await pipeBody(ctx, scope, body, statusCode, out, false, provider.name, (ok) => {
+        if (ok) stats.sample(clock() - started);
+        onEnd(ok);
+      });
+    }
+    if (!failure) return { committed: true };
+    stats.release();
+    if (ctx.clientGone) return { committed: true, cancelled: true };
+    return { committed: false, error: failure, reached: true };
   }
 
   let parsed: unknown;
   try {
     parsed = await body.json();
   } catch (err) {
-    cleanup();
-    stats.abandon();
-    if (ctx.clientGone) return { committed: true };
+    stats.release();
+    if (ctx.clientGone) return { committed: true, cancelled: true };
     return {
       committed: false,
+      reached: true,
       error:
         err instanceof SyntaxError
           ? new GatewayError({ status: 502, code: 'upstream_invalid_response', provider: provider.name, message: `${provider.name} returned a response that is not valid JSON.` })
-          : upstreamFailure(err, provider.name, deadlineHit),
+          : upstreamFailure(err, provider.name, scope.timedOut),
     };
   }
-  cleanup();
-  stats.finish(performance.now() - started);
-  const completion = adapter.chat.parseResponse(parsed, target);
+  stats.release();
+  stats.sample(clock() - started);
+  let completion;
+  try {
+    completion = adapter.chat.parseResponse(parsed, target);
+  } catch (err) {
+    if (err instanceof GatewayError) return { committed: false, error: err, reached: true };
+    throw err;
+  }
   const text = JSON.stringify(completion);
   out['content-type'] = 'application/json';
   out['content-length'] = Buffer.byteLength(text);

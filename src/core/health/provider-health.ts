@@ -5,8 +5,11 @@
  *   once the window holds `minRequests`), the provider is ejected for `ejectMs`. When that
  *   passes it is half-open: one trial request at a time goes through; success re-admits it with
  *   a clean window, failure ejects it again for twice as long (capped at `maxEjectMs`).
+ *   An ejected provider takes no requests; when nothing else can serve, the client gets a 503.
  * - Rate limits: a 429 cools the provider down for its `retry-after`, or, without one, for an
- *   exponential default (1s, 2s, 4s … 60s) that resets on the next success.
+ *   exponential default (1s, 2s, 4s … 60s) that resets on the next success. Routers route
+ *   around a cooling provider; it is still tried last when nothing else can serve (the
+ *   provider, not the gateway, then says whether its limit still holds).
  *
  * Errors that count: 5xx, 408, timeouts, connection failures and streams that break. 429 and
  * other 4xx count as answered requests (the provider is up; the request or quota is the issue).
@@ -56,8 +59,8 @@ const TRIAL_WAIT_MS = 1_000;
 
 export class ProviderHealth {
   private readonly window: RollingWindow;
-  private blockedUntil = 0;
-  private cause: 'ejected' | 'rate-limited' | undefined;
+  private ejectedUntil = 0;
+  private coolUntil = 0;
   private halfOpen = false;
   private trialRunning = false;
   private ejections = 0;
@@ -76,10 +79,15 @@ export class ProviderHealth {
     return this.clock();
   }
 
-  /** Could a request go here now? Pure: claims nothing. */
+  /** Could a request go here now (not ejected, no trial running)? Pure: claims nothing. */
   admits(now: number): boolean {
-    if (now < this.blockedUntil) return false;
+    if (now < this.ejectedUntil) return false;
     return !(this.halfOpen && this.trialRunning);
+  }
+
+  /** Milliseconds left of a 429 cool-down (0 when none). */
+  coolingMs(now: number): number {
+    return now < this.coolUntil ? this.coolUntil - now : 0;
   }
 
   /** Claims the right to send one request; the caller must report the result once. */
@@ -90,10 +98,10 @@ export class ProviderHealth {
     return Admission.Trial;
   }
 
-  /** Milliseconds until a request would be admitted (0 when it would be now). */
+  /** Milliseconds until a request would be welcome (0 when it would be now). */
   waitMs(now: number): number {
-    if (now < this.blockedUntil) return this.blockedUntil - now;
-    return this.halfOpen && this.trialRunning ? TRIAL_WAIT_MS : 0;
+    const hard = now < this.ejectedUntil ? this.ejectedUntil - now : this.halfOpen && this.trialRunning ? TRIAL_WAIT_MS : 0;
+    return Math.max(hard, this.coolingMs(now));
   }
 
   /** The provider answered (or failed to). */
@@ -113,7 +121,6 @@ export class ProviderHealth {
         this.halfOpen = false;
         this.trialRunning = false;
         this.ejections = 0;
-        this.cause = undefined;
         this.window.reset();
       }
       return;
@@ -140,10 +147,12 @@ export class ProviderHealth {
 
   /** One line for a 503 message. */
   describe(now: number): string {
-    const wait = Math.ceil(this.waitMs(now) / 1000);
-    if (this.cause === 'rate-limited' && now < this.blockedUntil) return `${this.provider} is cooling down after a 429 (${wait}s left)`;
-    if (now < this.blockedUntil) return `${this.provider} was taken out after too many errors (next trial in ${wait}s)`;
+    if (now < this.ejectedUntil) {
+      return `${this.provider} was taken out after too many errors (next trial in ${Math.ceil((this.ejectedUntil - now) / 1000)}s)`;
+    }
     if (this.halfOpen && this.trialRunning) return `${this.provider} is being re-tested by a trial request`;
+    const cooling = this.coolingMs(now);
+    if (cooling > 0) return `${this.provider} is cooling down after a 429 (${Math.ceil(cooling / 1000)}s left)`;
     return `${this.provider} is available`;
   }
 
@@ -154,8 +163,9 @@ export class ProviderHealth {
 
   get state(): 'healthy' | 'ejected' | 'half-open' | 'cooling' {
     const now = this.clock();
-    if (now < this.blockedUntil) return this.cause === 'rate-limited' ? 'cooling' : 'ejected';
-    return this.halfOpen ? 'half-open' : 'healthy';
+    if (now < this.ejectedUntil) return 'ejected';
+    if (this.halfOpen) return 'half-open';
+    return now < this.coolUntil ? 'cooling' : 'healthy';
   }
 
   private isOutlier(now: number): boolean {
@@ -169,8 +179,7 @@ export class ProviderHealth {
     this.ejections++;
     this.halfOpen = true;
     this.trialRunning = false;
-    this.cause = 'ejected';
-    this.blockedUntil = Math.max(this.blockedUntil, now + ms);
+    this.ejectedUntil = Math.max(this.ejectedUntil, now + ms);
   }
 
   private coolDown(now: number, retryAfterSec: number | undefined): void {
@@ -178,9 +187,6 @@ export class ProviderHealth {
       retryAfterSec !== undefined
         ? retryAfterSec * 1000
         : Math.min(this.settings.cooldownMaxMs, this.settings.cooldownBaseMs * 2 ** this.cooldowns++);
-    if (now + ms > this.blockedUntil) {
-      this.blockedUntil = now + ms;
-      this.cause = 'rate-limited';
-    }
+    this.coolUntil = Math.max(this.coolUntil, now + ms);
   }
 }

@@ -3,7 +3,6 @@ import { decodeEmbeddingsRequest } from '../../ingress/openai-chat/decode.js';
 import { encodeEmbeddingsBase64 } from '../../ingress/openai-chat/encode.js';
 import { GatewayError } from '../../core/gateway-error.js';
 import { runAttempts, type AttemptOutcome } from '../../core/attempts.js';
-import { retryPolicy } from '../../core/retry-policy.js';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../../core/chat-types.js';
 import type { Candidate } from '../../core/router.js';
 import { upstreamFailure } from '../../upstream/client.js';
@@ -11,58 +10,73 @@ import { readBody } from '../body.js';
 import type { RequestContext } from '../context.js';
 import type { Gateway } from '../gateway.js';
 import { sendError, sendJson } from '../respond.js';
-import { readText } from '../chat-exchange.js';
-import type { ChatRoute } from './chat.js';
+import { readText, type RequestScope } from '../chat-exchange.js';
+import { openScope, policyOf, type ChatRoute } from './chat.js';
 
 async function exchangeEmbeddings(
-  gw: Gateway,
   ctx: RequestContext,
+  scope: RequestScope,
   request: EmbeddingsRequest,
   candidate: Candidate,
   attempt: number,
 ): Promise<AttemptOutcome> {
-  const { provider, credentials } = candidate.target;
+  const { provider, credentials, stats } = candidate.target;
   const capability = provider.adapter.embeddings;
   ctx.provider = provider.name;
   ctx.attempts = attempt;
   if (!capability) {
     return {
       committed: false,
+      reached: false,
       error: new GatewayError({ status: 400, code: 'unsupported_endpoint', param: 'model', message: `${provider.name} has no embeddings API. Use an embeddings model of another provider.` }),
     };
   }
   const target = { provider, model: candidate.model, requestId: ctx.id };
-  let response;
+  let upstreamReq;
   try {
-    const upstreamReq = capability.buildRequest(request, target);
+    upstreamReq = capability.buildRequest(request, target);
     const pending = provider.adapter.authorize(upstreamReq, credentials, provider);
     if (pending) await pending;
-    response = await gw.upstream.send(upstreamReq, gw.timeouts, ctx.signal);
   } catch (err) {
-    if (ctx.clientGone) return { committed: true };
-    return { committed: false, error: err instanceof GatewayError ? err : upstreamFailure(err, provider.name, false) };
+    if (err instanceof GatewayError) return { committed: false, error: err, reached: false };
+    throw err;
   }
-  if (response.statusCode >= 400) {
-    const text = await readText(response.body).catch(() => '');
-    return { committed: false, error: provider.adapter.mapError(response.statusCode, response.headers, text, provider) };
-  }
-  let result: EmbeddingsResponse;
+  const started = scope.clock();
+  stats.start();
   try {
-    result = capability.parseResponse(await response.body.json(), target);
-  } catch (err) {
-    return { committed: false, error: err instanceof GatewayError ? err : upstreamFailure(err, provider.name, false) };
+    let response;
+    try {
+      response = await scope.client.send(upstreamReq, scope.timeouts, scope.signal);
+    } catch (err) {
+      if (ctx.clientGone) return { committed: true, cancelled: true };
+      return { committed: false, error: upstreamFailure(err, provider.name, scope.timedOut), reached: true };
+    }
+    if (response.statusCode >= 400) {
+      const text = await readText(response.body).catch(() => '');
+      return { committed: false, error: provider.adapter.mapError(response.statusCode, response.headers, text, provider), reached: true };
+    }
+    let result: EmbeddingsResponse;
+    try {
+      result = capability.parseResponse(await response.body.json(), target);
+    } catch (err) {
+      if (ctx.clientGone) return { committed: true, cancelled: true };
+      return { committed: false, error: err instanceof GatewayError ? err : upstreamFailure(err, provider.name, scope.timedOut), reached: true };
+    }
+    stats.sample(scope.clock() - started);
+    // Providers answer floats; OpenAI SDKs ask for base64 by default.
+    const wantsBase64 = request.encoding_format === 'base64';
+    sendJson(ctx, 200, wantsBase64 ? encodeEmbeddingsBase64(result) : result);
+    return { committed: true };
+  } finally {
+    stats.release();
   }
-  // Providers answer floats; OpenAI SDKs ask for base64 by default.
-  const wantsBase64 = request.encoding_format === 'base64';
-  sendJson(ctx, 200, wantsBase64 ? encodeEmbeddingsBase64(result) : result);
-  return { committed: true };
 }
 
 export async function handleEmbeddings(gw: Gateway, ctx: RequestContext, route: ChatRoute): Promise<void> {
   const raw = await readBody(ctx.req, gw.maxBodyBytes);
   const request = decodeEmbeddingsRequest(raw);
   const candidates = route.candidates(request.model);
-  const policy = retryPolicy(route.retries, candidates.length);
-  const failure = await runAttempts(candidates, policy, ctx.signal, (c, n) => exchangeEmbeddings(gw, ctx, request, c, n));
+  const scope = openScope(gw, ctx, route);
+  const failure = await runAttempts(candidates, policyOf(route), scope, (c, n) => exchangeEmbeddings(ctx, scope, request, c, n));
   if (failure && !ctx.clientGone) sendError(ctx, failure);
 }
