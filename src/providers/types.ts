@@ -96,6 +96,11 @@ export interface EmbeddingsTarget {
 }
 
 export interface EmbeddingsCapability {
+  /**
+   * Most text inputs one upstream call takes. A larger `input` array is split by the core into
+   * several calls (run concurrently) whose results are merged in order.
+   */
+  readonly maxInputs?: number;
   buildRequest(req: EmbeddingsRequest, target: EmbeddingsTarget): UpstreamRequest;
   /** Always returns float vectors; the core encodes base64 when the client asked for it. */
   parseResponse(body: unknown, target: EmbeddingsTarget): EmbeddingsResponse;

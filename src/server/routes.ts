@@ -82,8 +82,7 @@ export async function route(gw: Gateway, unified: UnifiedApi, ctx: RequestContex
     return dispatchApi(gw, ctx, method, path, apiPath(segments, 3), router, () => listRouterModels(ctx, router));
   }
   if (first === 'ai') {
-    const unifiedRoute: ChatRoute = { candidates: (m) => unified.candidates(m), retries: gw.compiled.config['unified-api']?.retries };
-    return dispatchApi(gw, ctx, method, path, apiPath(segments, 2), unifiedRoute, () => listUnifiedModels(ctx, unified));
+    return dispatchApi(gw, ctx, method, path, apiPath(segments, 2), unified, () => listUnifiedModels(ctx, unified));
   }
   if (first === '') throw notFound(path, 'Try POST /router/{id}/chat/completions, POST /ai/chat/completions or GET /health.');
   return handlePassthrough(gw, ctx, decodeURIComponent(first), segments.slice(2).join('/'), query);

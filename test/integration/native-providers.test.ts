@@ -227,10 +227,17 @@ describe('bedrock', () => {
     await assert.rejects(collect(stream));
   });
 
-  test('Titan embeddings', async () => {
+  test('Titan embeddings: one call per input, merged in order', async () => {
     const res = await client().embeddings.create({ model: 'bedrock/amazon.titan-embed-text-v2:0', input: 'hello', encoding_format: 'float' });
     assert.ok(res.data[0].embedding.length > 0);
     assert.equal(bedrock.requests.at(-1)?.signatureValid, true);
+    const before = bedrock.requests.length;
+    const many = await client().embeddings.create({ model: 'bedrock/amazon.titan-embed-text-v2:0', input: ['a', 'b', 'c'] });
+    assert.deepEqual(many.data.map((d) => d.index), [0, 1, 2]);
+    const calls = bedrock.requests.slice(before);
+    assert.equal(calls.length, 3);
+    assert.deepEqual(calls.map((c) => (c.json as { inputText: string }).inputText).sort(), ['a', 'b', 'c']);
+    assert.ok(calls.every((c) => c.signatureValid));
   });
 
   test('passthrough to a native Bedrock path is signed too', async () => {

@@ -2,9 +2,8 @@
  * Embeddings through Amazon Titan Text Embeddings (`amazon.titan-embed-text-v2:0`, also v1)
  * on `POST /model/{id}/invoke`.
  *
- * Titan embeds one text per call. One client request maps to one upstream request here, so only
- * a single input (a string, or an array holding one string) is accepted; more are refused with a
- * 400 on `input` until the core can fan one request out into several calls.
+ * Titan embeds one text per call: `maxInputs: 1` makes the core split a list of inputs into
+ * concurrent calls and merge the vectors in order.
  * `normalize: true` is sent so vectors match OpenAI's unit-length embeddings. `user` is dropped.
  */
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../../core/chat-types.js';
@@ -67,6 +66,7 @@ export function parseTitanEmbeddingsResponse(body: unknown, target: EmbeddingsTa
 }
 
 export const titanEmbeddings: EmbeddingsCapability = {
+  maxInputs: 1,
   buildRequest: buildTitanEmbeddingsRequest,
   parseResponse: parseTitanEmbeddingsResponse,
 };

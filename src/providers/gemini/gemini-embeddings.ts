@@ -23,6 +23,7 @@ function textInputs(input: EmbeddingsRequest['input']): string[] {
 }
 
 export const geminiEmbeddings: EmbeddingsCapability = {
+  maxInputs: MAX_BATCH,
   buildRequest(req: EmbeddingsRequest, target: EmbeddingsTarget): UpstreamRequest {
     const model = geminiModelResource(target.model);
     const requests = textInputs(req.input).map((text) => {

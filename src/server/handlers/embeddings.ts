@@ -5,6 +5,7 @@ import { GatewayError } from '../../core/gateway-error.js';
 import { runAttempts, type AttemptOutcome } from '../../core/attempts.js';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../../core/chat-types.js';
 import type { Candidate } from '../../core/router.js';
+import type { EmbeddingsCapability, EmbeddingsTarget } from '../../providers/types.js';
 import { upstreamFailure } from '../../upstream/client.js';
 import { readBody } from '../body.js';
 import type { RequestContext } from '../context.js';
@@ -20,7 +21,7 @@ async function exchangeEmbeddings(
   candidate: Candidate,
   attempt: number,
 ): Promise<AttemptOutcome> {
-  const { provider, credentials, stats } = candidate.target;
+  const { provider, stats } = candidate.target;
   const capability = provider.adapter.embeddings;
   ctx.provider = provider.name;
   ctx.attempts = attempt;
@@ -32,6 +33,60 @@ async function exchangeEmbeddings(
     };
   }
   const target = { provider, model: candidate.model, requestId: ctx.id };
+  const batches = splitInputs(request, capability.maxInputs);
+  const started = scope.clock();
+  stats.start();
+  try {
+    // Several calls only when the provider takes fewer inputs per call than the client sent.
+    const outcomes = await Promise.all(batches.map((batch) => callOnce(ctx, scope, candidate, capability, batch, target)));
+    const failed = outcomes.find((o): o is AttemptOutcome => !('data' in o));
+    if (failed) return failed;
+    const result = mergeBatches(outcomes as EmbeddingsResponse[]);
+    stats.sample(scope.clock() - started);
+    // Providers answer floats; OpenAI SDKs ask for base64 by default.
+    const wantsBase64 = request.encoding_format === 'base64';
+    sendJson(ctx, 200, wantsBase64 ? encodeEmbeddingsBase64(result) : result);
+    return { committed: true };
+  } finally {
+    stats.release();
+  }
+}
+
+/** Splits a list input into requests of at most `max` inputs each; anything else stays whole. */
+function splitInputs(request: EmbeddingsRequest, max: number | undefined): EmbeddingsRequest[] {
+  const { input } = request;
+  if (!max || !Array.isArray(input) || input.length <= max || typeof input[0] !== 'string') return [request];
+  const batches: EmbeddingsRequest[] = [];
+  for (let i = 0; i < input.length; i += max) {
+    const slice = (input as string[]).slice(i, i + max);
+    batches.push({ ...request, input: slice.length === 1 ? slice[0] : slice });
+  }
+  return batches;
+}
+
+function mergeBatches(parts: EmbeddingsResponse[]): EmbeddingsResponse {
+  if (parts.length === 1) return parts[0];
+  let index = 0;
+  let prompt = 0;
+  let total = 0;
+  const data: EmbeddingsResponse['data'] = [];
+  for (const part of parts) {
+    for (const d of part.data) data.push({ ...d, index: index++ });
+    prompt += part.usage.prompt_tokens;
+    total += part.usage.total_tokens;
+  }
+  return { object: 'list', data, model: parts[0].model, usage: { prompt_tokens: prompt, total_tokens: total } };
+}
+
+async function callOnce(
+  ctx: RequestContext,
+  scope: RequestScope,
+  candidate: Candidate,
+  capability: EmbeddingsCapability,
+  request: EmbeddingsRequest,
+  target: EmbeddingsTarget,
+): Promise<EmbeddingsResponse | AttemptOutcome> {
+  const { provider, credentials } = candidate.target;
   let upstreamReq;
   try {
     upstreamReq = capability.buildRequest(request, target);
@@ -41,34 +96,22 @@ async function exchangeEmbeddings(
     if (err instanceof GatewayError) return { committed: false, error: err, reached: false };
     throw err;
   }
-  const started = scope.clock();
-  stats.start();
+  let response;
   try {
-    let response;
-    try {
-      response = await scope.client.send(upstreamReq, scope.timeouts, scope.signal);
-    } catch (err) {
-      if (ctx.clientGone) return { committed: true, cancelled: true };
-      return { committed: false, error: upstreamFailure(err, provider.name, scope.timedOut), reached: true };
-    }
-    if (response.statusCode >= 400) {
-      const text = await readText(response.body).catch(() => '');
-      return { committed: false, error: provider.adapter.mapError(response.statusCode, response.headers, text, provider), reached: true };
-    }
-    let result: EmbeddingsResponse;
-    try {
-      result = capability.parseResponse(await response.body.json(), target);
-    } catch (err) {
-      if (ctx.clientGone) return { committed: true, cancelled: true };
-      return { committed: false, error: err instanceof GatewayError ? err : upstreamFailure(err, provider.name, scope.timedOut), reached: true };
-    }
-    stats.sample(scope.clock() - started);
-    // Providers answer floats; OpenAI SDKs ask for base64 by default.
-    const wantsBase64 = request.encoding_format === 'base64';
-    sendJson(ctx, 200, wantsBase64 ? encodeEmbeddingsBase64(result) : result);
-    return { committed: true };
-  } finally {
-    stats.release();
+    response = await scope.client.send(upstreamReq, scope.timeouts, scope.signal);
+  } catch (err) {
+    if (ctx.clientGone) return { committed: true, cancelled: true };
+    return { committed: false, error: upstreamFailure(err, provider.name, scope.timedOut), reached: true };
+  }
+  if (response.statusCode >= 400) {
+    const text = await readText(response.body).catch(() => '');
+    return { committed: false, error: provider.adapter.mapError(response.statusCode, response.headers, text, provider), reached: true };
+  }
+  try {
+    return capability.parseResponse(await response.body.json(), target);
+  } catch (err) {
+    if (ctx.clientGone) return { committed: true, cancelled: true };
+    return { committed: false, error: err instanceof GatewayError ? err : upstreamFailure(err, provider.name, scope.timedOut), reached: true };
   }
 }
 
