@@ -114,7 +114,8 @@ async function serve(startup: Startup, portOverride: number | undefined, workers
   });
   const shutdown = (): void => {
     server.close(() => {
-      void gateway.upstream.close().finally(() => process.exit(0));
+      gateway.upstream.close();
+      process.exit(0);
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), compiled.config.server['shutdown-timeout']).unref();

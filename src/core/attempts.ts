@@ -9,6 +9,7 @@
  *
  * The loop also reports each attempt's outcome to the provider's health.
  */
+import type { CancelSignal } from './cancel-signal.js';
 import type { Clock } from './clock.js';
 import { GatewayError } from './gateway-error.js';
 import { Admission, type ProviderHealth } from './health/provider-health.js';
@@ -41,25 +42,25 @@ export function retryability(error: GatewayError): Retryability {
 }
 
 export interface AttemptScope {
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** Clock time after which no new attempt or wait starts. */
   deadline: number;
   clock: Clock;
   /** Names the route in a 503 (`Router "x"`, `/ai`). */
   label: string;
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  sleep?: (ms: number, signal: CancelSignal) => Promise<void>;
 }
 
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal: CancelSignal): Promise<void> {
   return new Promise((resolve) => {
     if (ms <= 0 || signal.aborted) return resolve();
     const timer = setTimeout(done, ms);
     function done(): void {
       clearTimeout(timer);
-      signal.removeEventListener('abort', done);
+      signal.removeListener('abort', done);
       resolve();
     }
-    signal.addEventListener('abort', done, { once: true });
+    signal.once('abort', done);
   });
 }
 

@@ -31,5 +31,5 @@ export function resolveTimeouts(global: DispatcherTimeouts, own: DispatcherTimeo
   const connectMs =
     own['connection-timeout'] ?? own.connection_timeout ?? global['connection-timeout'] ?? global.connection_timeout ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const firstByteMs = Math.min(own['first-byte-timeout'] ?? global['first-byte-timeout'] ?? totalMs, totalMs);
-  return { connectMs, firstByteMs, totalMs, upstream: { connectMs, firstByteMs, idleMs: totalMs } };
+  return { connectMs, firstByteMs, totalMs, upstream: { connectMs, firstByteMs, totalMs } };
 }

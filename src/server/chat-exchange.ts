@@ -12,45 +12,15 @@ import type { ChatCompletionChunk, ChatRequest } from '../core/chat-types.js';
 import { GatewayError } from '../core/gateway-error.js';
 import type { AttemptOutcome, AttemptScope } from '../core/attempts.js';
 import type { Clock } from '../core/clock.js';
+import type { CancelSignal } from '../core/cancel-signal.js';
 import type { Candidate } from '../core/router.js';
 import type { RouteTimeouts } from '../core/route-timeouts.js';
 import type { ChatTarget, StreamSink } from '../providers/types.js';
 import { SSE_DONE, sseChunk, sseError } from '../ingress/openai-chat/encode.js';
-import { UpstreamClient, upstreamFailure, type UpstreamTimeouts } from '../upstream/client.js';
+import { readJson, readText, upstreamFailure, type UpstreamClient, type UpstreamTimeouts } from '../upstream/client.js';
 import type { RequestContext } from './context.js';
 import type { Gateway } from './gateway.js';
 import { gatewayHeaders, PROVIDER_REQUEST_ID_HEADER } from './respond.js';
-
-const MAX_ERROR_BODY = 64 * 1024;
-
-export async function readText(body: Readable, limit = MAX_ERROR_BODY): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buf = chunk as Buffer;
-    if (size < limit) chunks.push(buf);
-    size += buf.length;
-  }
-  return Buffer.concat(chunks).toString('utf8').slice(0, limit);
-}
-
-/** Upstream clients for routes whose connect timeout differs from the gateway's (one pool set each). */
-const clientsByConnectTimeout = new WeakMap<Gateway, Map<number, UpstreamClient>>();
-
-function clientFor(gw: Gateway, connectMs: number): UpstreamClient {
-  if (connectMs === gw.timeouts.connectMs) return gw.upstream;
-  let clients = clientsByConnectTimeout.get(gw);
-  if (!clients) {
-    clients = new Map();
-    clientsByConnectTimeout.set(gw, clients);
-  }
-  let client = clients.get(connectMs);
-  if (!client) {
-    client = new UpstreamClient(connectMs);
-    clients.set(connectMs, client);
-  }
-  return client;
-}
 
 /**
  * Everything the attempts of one request share: one abort signal for client disconnect and the
@@ -58,16 +28,14 @@ function clientFor(gw: Gateway, connectMs: number): UpstreamClient {
  * upstream client and the route's timeouts.
  */
 export class RequestScope implements AttemptScope {
-  readonly signal: AbortSignal;
+  readonly signal: CancelSignal;
   readonly deadline: number;
   readonly clock: Clock;
   readonly client: UpstreamClient;
   readonly timeouts: UpstreamTimeouts;
   readonly totalMs: number;
   timedOut = false;
-  private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
-  private readonly clientSignal: AbortSignal;
 
   constructor(
     gw: Gateway,
@@ -76,30 +44,23 @@ export class RequestScope implements AttemptScope {
     readonly label: string,
   ) {
     this.clock = gw.compiled.clock;
-    this.signal = this.controller.signal;
+    // The request's own signal: the deadline cancels the whole request, like a disconnect.
+    this.signal = ctx.signal;
     this.totalMs = timeouts.totalMs;
     this.deadline = this.clock() + timeouts.totalMs;
-    this.client = clientFor(gw, timeouts.connectMs);
+    this.client = gw.upstream;
     this.timeouts = timeouts.upstream;
-    this.clientSignal = ctx.signal;
     this.timer = setTimeout(this.onDeadline, timeouts.totalMs);
-    if (this.clientSignal.aborted) this.controller.abort(this.clientSignal.reason);
-    else this.clientSignal.addEventListener('abort', this.onClientAbort, { once: true });
     ctx.res.once('close', this.dispose);
   }
 
   private readonly onDeadline = (): void => {
     this.timedOut = true;
-    this.controller.abort(new Error('deadline'));
-  };
-
-  private readonly onClientAbort = (): void => {
-    this.controller.abort(this.clientSignal.reason);
+    this.signal.abort(new Error('deadline'));
   };
 
   readonly dispose = (): void => {
     clearTimeout(this.timer);
-    this.clientSignal.removeEventListener('abort', this.onClientAbort);
   };
 }
 
@@ -358,7 +319,7 @@ export async function exchangeChat(
 
   let parsed: unknown;
   try {
-    parsed = await body.json();
+    parsed = await readJson(body);
   } catch (err) {
     stats.release();
     if (ctx.clientGone) return { committed: true, cancelled: true };

@@ -1,11 +1,13 @@
 /** Per-request state shared by the handlers: id, timing, cancellation. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { CancelSignal } from '../core/cancel-signal.js';
 
 export class RequestContext {
   readonly id: string;
   readonly startedAt = performance.now();
-  private controller: AbortController | undefined;
+  /** Cancels upstream work when the client disconnects (or the request's deadline passes). */
+  readonly signal = new CancelSignal();
   /** Set once the client went away before the response was finished. */
   clientGone = false;
   provider: string | undefined;
@@ -20,16 +22,9 @@ export class RequestContext {
     res.once('close', () => {
       if (!res.writableFinished) {
         this.clientGone = true;
-        this.controller?.abort(new Error('client disconnected'));
+        this.signal.abort(new Error('client disconnected'));
       }
     });
-  }
-
-  /** Aborts upstream work when the client disconnects. Created on first use. */
-  get signal(): AbortSignal {
-    this.controller ??= new AbortController();
-    if (this.clientGone) this.controller.abort(new Error('client disconnected'));
-    return this.controller.signal;
   }
 
   elapsedMs(): number {

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { retryability, runAttempts, type AttemptOutcome, type AttemptScope } from '../../src/core/attempts.js';
 import { GatewayError } from '../../src/core/gateway-error.js';
+import { CancelSignal } from '../../src/core/cancel-signal.js';
 import { DEFAULT_HEALTH, ProviderHealth } from '../../src/core/health/provider-health.js';
 import { FALLBACK_ONLY, retryPolicy } from '../../src/core/retry-policy.js';
 import { manualClock, type ManualClock } from './routing-fixtures.js';
@@ -17,7 +18,7 @@ function setup(providers: string[], healthOverrides = {}) {
   const candidates: Fake[] = providers.map((name) => ({ name, target: { health: new ProviderHealth(name, { ...DEFAULT_HEALTH, ...healthOverrides }, clock) } }));
   const slept: number[] = [];
   const scope: AttemptScope = {
-    signal: new AbortController().signal,
+    signal: new CancelSignal(),
     deadline: Number.POSITIVE_INFINITY,
     clock,
     label: 'Router "t"',
@@ -193,12 +194,12 @@ describe('health inside the loop', () => {
 
   test('an aborted request stops the loop', async () => {
     const { candidates, scope } = setup(['a', 'b']);
-    const controller = new AbortController();
+    const controller = new CancelSignal();
     const log: string[] = [];
     const attempt = script([err(503)], log);
-    await runAttempts(candidates, FALLBACK_ONLY, { ...scope, signal: controller.signal }, async (c, n) => {
+    await runAttempts(candidates, FALLBACK_ONLY, { ...scope, signal: controller }, async (c, n) => {
       const out = await attempt(c, n);
-      controller.abort();
+      controller.abort(new Error('client gone'));
       return out;
     });
     assert.deepEqual(log, ['1:a']);

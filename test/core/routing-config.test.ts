@@ -52,7 +52,7 @@ describe('routing config', () => {
     assert.deepEqual([plain.timeouts.totalMs, plain.timeouts.connectMs, plain.timeouts.firstByteMs], [60_000, 3_000, 20_000]);
     // First byte can never wait longer than the whole request.
     assert.deepEqual([quick.timeouts.totalMs, quick.timeouts.connectMs, quick.timeouts.firstByteMs], [5_000, 500, 5_000]);
-    assert.deepEqual(quick.timeouts.upstream, { connectMs: 500, firstByteMs: 5_000, idleMs: 5_000 });
+    assert.deepEqual(quick.timeouts.upstream, { connectMs: 500, firstByteMs: 5_000, totalMs: 5_000 });
     assert.equal(compiled.timeouts.totalMs, 60_000);
   });
 

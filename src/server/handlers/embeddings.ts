@@ -6,12 +6,12 @@ import { runAttempts, type AttemptOutcome } from '../../core/attempts.js';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../../core/chat-types.js';
 import type { Candidate } from '../../core/router.js';
 import type { EmbeddingsCapability, EmbeddingsTarget } from '../../providers/types.js';
-import { upstreamFailure } from '../../upstream/client.js';
+import { readJson, readText, upstreamFailure } from '../../upstream/client.js';
 import { readBody } from '../body.js';
 import type { RequestContext } from '../context.js';
 import type { Gateway } from '../gateway.js';
 import { sendError, sendJson } from '../respond.js';
-import { readText, type RequestScope } from '../chat-exchange.js';
+import type { RequestScope } from '../chat-exchange.js';
 import { openScope, policyOf, type ChatRoute } from './chat.js';
 
 async function exchangeEmbeddings(
@@ -108,7 +108,7 @@ async function callOnce(
     return { committed: false, error: provider.adapter.mapError(response.statusCode, response.headers, text, provider), reached: true };
   }
   try {
-    return capability.parseResponse(await response.body.json(), target);
+    return capability.parseResponse(await readJson(response.body), target);
   } catch (err) {
     if (ctx.clientGone) return { committed: true, cancelled: true };
     return { committed: false, error: err instanceof GatewayError ? err : upstreamFailure(err, provider.name, scope.timedOut), reached: true };

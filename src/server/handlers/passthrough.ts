@@ -59,20 +59,25 @@ export async function handlePassthrough(gw: Gateway, ctx: RequestContext, provid
   const pending = provider.adapter.authorize(request, status.credentials, provider);
   if (pending) await pending;
 
+  const timeouts = gw.compiled.timeouts;
+  let deadlineHit = false;
+  const deadline = setTimeout(() => {
+    deadlineHit = true;
+    ctx.signal.abort(new Error('deadline'));
+  }, timeouts.totalMs);
+  ctx.res.once('close', () => clearTimeout(deadline));
+
   let response;
   try {
-    response = await gw.upstream.stream(provider.baseUrl.origin, {
-      method: request.method,
-      path: request.path,
-      headers: request.headers,
-      body: hasBody ? (request.body ?? ctx.req) : undefined,
-      signal: ctx.signal,
-      headersTimeout: gw.timeouts.firstByteMs,
-      bodyTimeout: gw.timeouts.idleMs,
-    });
+    response = await gw.upstream.proxy(
+      provider.baseUrl.origin,
+      { method, path: request.path, headers: request.headers, body: hasBody ? (request.body ?? ctx.req) : undefined },
+      timeouts.upstream,
+      ctx.signal,
+    );
   } catch (err) {
     if (ctx.clientGone) return;
-    sendError(ctx, upstreamFailure(err, provider.name, false));
+    sendError(ctx, upstreamFailure(err, provider.name, deadlineHit));
     return;
   }
   const { res } = ctx;
