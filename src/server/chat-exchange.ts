@@ -16,7 +16,7 @@ import type { CancelSignal } from '../core/cancel-signal.js';
 import type { Candidate } from '../core/router.js';
 import type { RouteTimeouts } from '../core/route-timeouts.js';
 import type { ChatTarget, StreamSink } from '../providers/types.js';
-import { SSE_DONE, sseChunk, sseError } from '../ingress/openai-chat/encode.js';
+import { ChunkEncoder, SSE_DONE, sseError } from '../ingress/openai-chat/encode.js';
 import { readJson, readText, upstreamFailure, type UpstreamClient, type UpstreamTimeouts } from '../upstream/client.js';
 import type { RequestContext } from './context.js';
 import type { Gateway } from './gateway.js';
@@ -170,6 +170,15 @@ function translateStream(
   return new Promise((resolve) => {
     let started = false;
     let failed = false;
+    const encoder = new ChunkEncoder();
+    // What one upstream read produced, sent as one write (one syscall) after the read.
+    let pending = '';
+    const flush = (): void => {
+      if (pending === '') return;
+      const out = pending;
+      pending = '';
+      if (!res.write(out)) body.pause();
+    };
     const sink: StreamSink = {
       chunk(chunk: ChatCompletionChunk) {
         if (failed) return;
@@ -182,7 +191,7 @@ function translateStream(
         }
         // The usage-only chunk is always produced for accounting; the client gets it only if asked.
         if (chunk.choices.length === 0 && !target.includeUsage) return;
-        if (!res.write(sseChunk(chunk))) body.pause();
+        pending += encoder.encode(chunk);
       },
       error(error: GatewayError) {
         if (failed) return;
@@ -190,20 +199,24 @@ function translateStream(
         body.destroy();
         // An error event before any chunk (e.g. "overloaded") is a failed attempt: fall back.
         if (!started) return resolve(error);
-        res.end(sseError(error));
+        res.end(pending + sseError(error));
+        pending = '';
         onEnd(false);
       },
     };
     const translator = target.provider.adapter.chat.createStreamTranslator(target, sink);
     body.on('data', (chunk: Buffer) => {
-      if (!failed) translator.write(chunk);
+      if (failed) return;
+      translator.write(chunk);
+      if (!failed) flush();
     });
     body.once('end', () => {
       if (failed) return;
       translator.end();
       if (failed) return;
       if (!started) return resolve(emptyResponse(provider));
-      res.end(SSE_DONE);
+      res.end(pending + SSE_DONE);
+      pending = '';
       onEnd(true);
     });
     body.once('error', (err) => {

@@ -4,8 +4,29 @@ import type { GatewayError } from '../../core/gateway-error.js';
 
 export const SSE_DONE = 'data: [DONE]\n\n';
 
-export function sseChunk(chunk: ChatCompletionChunk): string {
-  return `data: ${JSON.stringify(chunk)}\n\n`;
+/**
+ * Encodes the chunks of one stream. `id`, `created` and `model` are the same on every chunk of
+ * a response, so their JSON is built once and only `choices` (and `usage`) are serialised per
+ * chunk — translated streams spend a good part of their CPU here.
+ */
+export class ChunkEncoder {
+  private prefix = '';
+  private id: string | undefined;
+  private model: string | undefined;
+  private created = -1;
+
+  encode(chunk: ChatCompletionChunk): string {
+    if (chunk.id !== this.id || chunk.model !== this.model || chunk.created !== this.created) {
+      this.id = chunk.id;
+      this.model = chunk.model;
+      this.created = chunk.created;
+      this.prefix = `data: {"id":${JSON.stringify(chunk.id)},"object":"chat.completion.chunk","created":${chunk.created},"model":${JSON.stringify(chunk.model)},"choices":`;
+    }
+    const choices = JSON.stringify(chunk.choices);
+    return chunk.usage === undefined
+      ? `${this.prefix}${choices}}\n\n`
+      : `${this.prefix}${choices},"usage":${JSON.stringify(chunk.usage)}}\n\n`;
+  }
 }
 
 /** An error after the 200 went out: the openai SDK raises an APIError for a chunk with `error`. */
