@@ -56,6 +56,9 @@ export async function startNoopProxy(scripts: ChildScripts, upstreamOrigin: stri
 
 export const GATEWAY_CLI = join(REPO_DIR, 'dist', 'cli.js');
 
+/** The V8 flags the gateway ships with (`npm start` and the `ai-gateway` bin use the same). */
+export const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=8'];
+
 export function gatewayAvailable(): Promise<boolean> {
   return exists(GATEWAY_CLI);
 }
@@ -98,7 +101,7 @@ export async function startGateway(scripts: ChildScripts, options: GatewayOption
   const configPath = join(WORK_DIR, `${options.name}.yaml`);
   await writeFile(configPath, gatewayConfigYaml(options.upstreamBaseUrl, options.workers, options.logLevel));
   const preloads = [scripts.loopbackOnly, ...(options.preloads ?? [])].flatMap((path) => ['--import', path]);
-  const child = await spawnChild(options.name, process.execPath, [...preloads, GATEWAY_CLI, '--config', configPath, '--port', String(port)], {
+  const child = await spawnChild(options.name, process.execPath, [...GATEWAY_NODE_FLAGS, ...preloads, GATEWAY_CLI, '--config', configPath, '--port', String(port)], {
     // bench/.work as cwd: the gateway must not pick up a developer's ./.env with real keys.
     cwd: WORK_DIR,
     env: {
