@@ -6,18 +6,9 @@ import { ConfigError } from '../../src/config/errors.js';
 import { compileGateway } from '../../src/config/compile.js';
 import { parseDuration } from '../../src/config/duration.js';
 import { applyEnvOverrides } from '../../src/config/env-overrides.js';
+import { SEED_CONFIG } from '../helpers/seed-config.js';
 
-const SEED = `
-routers:
-  my-router:
-    load-balance:
-      chat:
-        strategy: latency
-        providers:
-          - openai      # uses OPENAI_API_KEY
-          - anthropic   # uses ANTHROPIC_API_KEY
-          - gemini      # uses GEMINI_API_KEY
-`;
+
 
 function problems(text: string, env: NodeJS.ProcessEnv = {}): string[] {
   try {
@@ -31,7 +22,7 @@ function problems(text: string, env: NodeJS.ProcessEnv = {}): string[] {
 }
 
 test('the seed config parses verbatim', () => {
-  const { config } = parseConfigText(SEED, 'seed', {});
+  const { config } = parseConfigText(SEED_CONFIG, 'seed', {});
   assert.deepEqual(config.routers['my-router']['load-balance']?.chat, { strategy: 'latency', providers: ['openai', 'anthropic', 'gemini'] });
   assert.equal(config.server.port, 8080);
   assert.equal(config.server.address, '0.0.0.0');
@@ -156,7 +147,7 @@ test('the embedded default builds a router over the providers with keys', () => 
 });
 
 test('providers without credentials are left out of a router, with a warning', () => {
-  const { config } = parseConfigText(SEED, 'seed', {});
+  const { config } = parseConfigText(SEED_CONFIG, 'seed', {});
   const compiled = compileGateway(config, { OPENAI_API_KEY: 'o'.repeat(20) }, { embedded: false, source: 'seed' });
   const router = compiled.routers.get('my-router');
   assert.deepEqual(router?.targets.map((t) => t.provider.name), ['openai']);

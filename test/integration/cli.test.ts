@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, startGateway } from '../helpers/gateway.js';
 import { startOpenAISimulator } from '../simulators/openai.js';
+import { SEED_CONFIG } from '../helpers/seed-config.js';
 
 async function dirWith(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'ai-gateway-cli-'));
@@ -13,16 +14,7 @@ async function dirWith(files: Record<string, string>): Promise<string> {
   return dir;
 }
 
-const SEED = `routers:
-  my-router:
-    load-balance:
-      chat:
-        strategy: latency
-        providers:
-          - openai      # uses OPENAI_API_KEY
-          - anthropic   # uses ANTHROPIC_API_KEY
-          - gemini      # uses GEMINI_API_KEY
-`;
+
 
 test('--help and --version', async () => {
   const help = await runCli(['--help']);
@@ -34,7 +26,7 @@ test('--help and --version', async () => {
 });
 
 test('check: valid seed config with keys → exit 0 and a credential table without secrets', async () => {
-  const dir = await dirWith({ 'ai-gateway-config.yaml': SEED });
+  const dir = await dirWith({ 'ai-gateway-config.yaml': SEED_CONFIG });
   const key = 'test-openai-key-for-check-9876';
   const res = await runCli(['check'], { cwd: dir, env: { OPENAI_API_KEY: key } });
   assert.equal(res.code, 0, res.stdout + res.stderr);
@@ -45,7 +37,7 @@ test('check: valid seed config with keys → exit 0 and a credential table witho
 });
 
 test('check: a router that can use no provider → exit 1', async () => {
-  const dir = await dirWith({ 'ai-gateway-config.yaml': SEED });
+  const dir = await dirWith({ 'ai-gateway-config.yaml': SEED_CONFIG });
   const res = await runCli(['check'], { cwd: dir });
   assert.equal(res.code, 1);
   assert.match(res.stdout, /my-router/);
@@ -96,7 +88,7 @@ test('the embedded default, keys from .env, and the AI_GATEWAY__ override', asyn
 });
 
 test('a variable already set wins over .env', async () => {
-  const dir = await dirWith({ 'ai-gateway-config.yaml': SEED, '.env': 'OPENAI_API_KEY=from-dotenv-aaaa-bbbb\n' });
+  const dir = await dirWith({ 'ai-gateway-config.yaml': SEED_CONFIG, '.env': 'OPENAI_API_KEY=from-dotenv-aaaa-bbbb\n' });
   const res = await runCli(['check'], { cwd: dir, env: { OPENAI_API_KEY: 'from-env-cccc-dddd-eeee' } });
   assert.match(res.stdout, /…eeee/);
 });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import OpenAI from 'openai';
 import { startGateway, type GatewayProcess } from '../helpers/gateway.js';
-import { recordedOpenAIText, startRoutingSimulator, type RoutingSimulator } from '../simulators/openai-routing.js';
+import { recordedOpenAIText, startOpenAISimulator, type OpenAISimulator } from '../simulators/openai.js';
 
 const KEYS = { OPENAI_API_KEY: 'k-openai-0000', BACKUP_API_KEY: 'k-backup-1111', SPARE_API_KEY: 'k-spare-2222', FLAKY_API_KEY: 'k-flaky-3333', DEADEND_API_KEY: 'k-deadend-4444' };
 const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'hi' }];
@@ -28,7 +28,7 @@ function client(gw: GatewayProcess, path: string): OpenAI {
 }
 
 /** Requests each simulator received since `mark()`. */
-function counter(sims: Record<string, RoutingSimulator>) {
+function counter(sims: Record<string, OpenAISimulator>) {
   const base: Record<string, number> = {};
   const mark = () => {
     for (const [k, s] of Object.entries(sims)) base[k] = s.requests.length;
@@ -39,16 +39,16 @@ function counter(sims: Record<string, RoutingSimulator>) {
 }
 
 describe('fallback, retries and timeouts', () => {
-  let a: RoutingSimulator;
-  let b: RoutingSimulator;
-  let c: RoutingSimulator;
+  let a: OpenAISimulator;
+  let b: OpenAISimulator;
+  let c: OpenAISimulator;
   let gw: GatewayProcess;
   let count: ReturnType<typeof counter>;
 
   before(async () => {
-    a = await startRoutingSimulator({ apiKey: KEYS.OPENAI_API_KEY });
-    b = await startRoutingSimulator({ apiKey: KEYS.BACKUP_API_KEY });
-    c = await startRoutingSimulator({ apiKey: KEYS.SPARE_API_KEY });
+    a = await startOpenAISimulator({ apiKey: KEYS.OPENAI_API_KEY });
+    b = await startOpenAISimulator({ apiKey: KEYS.BACKUP_API_KEY });
+    c = await startOpenAISimulator({ apiKey: KEYS.SPARE_API_KEY });
     const refused = await closedPort();
     // Weights 1 : 0.000001 make the order primary-then-backup for all practical purposes.
     gw = await startGateway({
@@ -249,11 +249,11 @@ routers:
 });
 
 describe('ejection, fast 503 and re-admission', () => {
-  let flaky: RoutingSimulator;
+  let flaky: OpenAISimulator;
   let gw: GatewayProcess;
 
   before(async () => {
-    flaky = await startRoutingSimulator({ apiKey: KEYS.FLAKY_API_KEY });
+    flaky = await startOpenAISimulator({ apiKey: KEYS.FLAKY_API_KEY });
     const [p1, p2] = [await closedPort(), await closedPort()];
     gw = await startGateway({
       config: `

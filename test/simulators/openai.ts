@@ -8,6 +8,7 @@
  *   sim.setNext({ status: 429, body: {...}, headers: { 'retry-after': '2' } })
  *   sim.setNext({ dropAfterChunks: 3 })   // stream: send 3 events, then destroy the socket
  *   sim.setNext({ hang: true })           // never answer (timeouts, client aborts)
+ *   sim.setNext({ dropAfterHeaders: true }) // send 200 and headers, then destroy the socket
  *   sim.setNext({ delayMs: 200 })         // answer normally, late
  *   await sim.close()
  *
@@ -32,6 +33,7 @@ export interface NextBehaviour {
   dropAfterChunks?: number;
   hang?: boolean;
   delayMs?: number;
+  dropAfterHeaders?: boolean;
 }
 
 export interface OpenAISimulator {
@@ -98,6 +100,12 @@ export async function startOpenAISimulator(opts: { apiKey?: string; pathPrefix?:
 
   function respond(path: string, rawBody: string, headers: IncomingHttpHeaders, behaviour: NextBehaviour, res: ServerResponse): void {
     if (behaviour.hang) return;
+    if (behaviour.dropAfterHeaders) {
+      res.writeHead(200, { 'content-type': rawBody.includes('"stream":true') ? 'text/event-stream' : 'application/json' });
+      res.flushHeaders();
+      setTimeout(() => res.socket?.destroy(), 20);
+      return;
+    }
     if (opts.apiKey && headers.authorization !== `Bearer ${opts.apiKey}`) {
       res.writeHead(401, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } }));
