@@ -256,6 +256,12 @@ export function compileGateway(config: GatewayConfig, env: NodeJS.ProcessEnv, op
     routerConfigs = {
       default: { 'load-balance': { chat: { strategy: 'latency', providers: withKeys.length > 0 ? withKeys : ['ollama'] } } },
     };
+    if (withKeys.length === 0) {
+      const ollama = entries.get('ollama')?.runtime.baseUrl.href;
+      warnings.push(
+        `no provider keys found: router "default" uses Ollama at ${ollama}; set OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY, … (environment or .env) to use hosted providers`,
+      );
+    }
   }
   const routers = new Map<string, Router>();
   for (const [id, routerConfig] of Object.entries(routerConfigs)) {

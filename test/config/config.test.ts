@@ -154,3 +154,10 @@ test('providers without credentials are left out of a router, with a warning', (
   assert.deepEqual(router?.unavailable.map((u) => u.missing), [['ANTHROPIC_API_KEY'], ['GEMINI_API_KEY']]);
   assert.ok(compiled.warnings.some((w) => w.includes('ANTHROPIC_API_KEY')));
 });
+
+test('the embedded default without any key falls back to Ollama and says so', () => {
+  const { config } = parseConfigText('{}', 'embedded', {});
+  const compiled = compileGateway(config, {}, { embedded: true, source: 'embedded' });
+  assert.deepEqual(compiled.routers.get('default')?.targets.map((t) => t.provider.name), ['ollama']);
+  assert.ok(compiled.warnings.some((w) => w.includes('no provider keys found') && w.includes('OPENAI_API_KEY')));
+});
