@@ -210,6 +210,10 @@ const NOT_IMPLEMENTED_KEYS: Array<[string, (c: GatewayConfig) => unknown]> = [
   ['database', (c) => c.database],
   ['minio', (c) => c.minio],
   ['server.tls', (c) => c.server.tls],
+  // Logs are JSON lines on stdout; OpenTelemetry export and other formats come later.
+  ['telemetry.exporter', (c) => (c.telemetry.exporter === 'stdout' ? undefined : c.telemetry.exporter)],
+  ['telemetry.otlp-endpoint', (c) => c.telemetry['otlp-endpoint']],
+  ['telemetry.format', (c) => (c.telemetry.format === 'json' ? undefined : c.telemetry.format)],
 ];
 
 /** `discover.monitor.health` → settings. `interval` is the first ejection's length. */
