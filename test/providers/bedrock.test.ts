@@ -6,7 +6,7 @@ import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import type { ChatCompletionChunk, ChatRequest } from '../../src/core/chat-types.js';
 import { GatewayError } from '../../src/core/gateway-error.js';
-import type { ChatTarget, Credentials, EmbeddingsTarget, ProviderRuntime, StreamSink, UpstreamRequest } from '../../src/providers/types.js';
+import type { ChatTarget, Credentials, EmbeddingsTarget, ProviderRuntime, UpstreamRequest } from '../../src/providers/types.js';
 import { createBedrockAdapter, signBedrockRequest, EventStreamDecoder, EventStreamFramingError } from '../../src/providers/bedrock/index.js';
 import {
   computeSigV4Signature,
@@ -15,6 +15,7 @@ import {
   startBedrockSimulator,
   type BedrockSimulator,
 } from '../simulators/bedrock.js';
+import { CollectingSink } from '../helpers/collecting-sink.js';
 
 const FIXTURES = new URL('../fixtures/recorded/bedrock/', import.meta.url);
 const adapter = createBedrockAdapter();
@@ -50,16 +51,6 @@ function buildError(req: Partial<ChatRequest>): GatewayError {
   assert.fail('expected a GatewayError');
 }
 
-class CollectingSink implements StreamSink {
-  chunks: ChatCompletionChunk[] = [];
-  errors: GatewayError[] = [];
-  chunk(chunk: ChatCompletionChunk): void {
-    this.chunks.push(chunk);
-  }
-  error(error: GatewayError): void {
-    this.errors.push(error);
-  }
-}
 
 function translate(bytes: Buffer, splits: (length: number) => number[], target = chatTarget({ stream: true })): CollectingSink {
   const sink = new CollectingSink();

@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import type { ChatCompletionChunk, ChatRequest } from '../../src/core/chat-types.js';
 import { GatewayError } from '../../src/core/gateway-error.js';
-import type { ChatTarget, ProviderRuntime, StreamSink, UpstreamRequest } from '../../src/providers/types.js';
+import type { ChatTarget, ProviderRuntime, UpstreamRequest } from '../../src/providers/types.js';
 import { createMistralAdapter } from '../../src/providers/mistral/index.js';
 import { buildToolCallIdMap, hashToolCallId, isMistralToolCallId } from '../../src/providers/mistral/mistral-tool-call-ids.js';
 import { completeUtf8Length } from '../../src/providers/mistral/mistral-stream-translator.js';
 import { startMistralSimulator, type MistralSimulator } from '../simulators/mistral.js';
+import { CollectingSink } from '../helpers/collecting-sink.js';
 
 const adapter = createMistralAdapter();
 const FIXTURE = new URL('../fixtures/recorded/mistral/mistral-tool-call.chunks.txt', import.meta.url);
@@ -28,16 +29,6 @@ function build(req: Partial<ChatRequest>, stream = false): Record<string, unknow
   return bodyOf(adapter.chat.buildRequest({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], ...req }, target(stream)));
 }
 
-class CollectingSink implements StreamSink {
-  chunks: ChatCompletionChunk[] = [];
-  errors: GatewayError[] = [];
-  chunk(chunk: ChatCompletionChunk): void {
-    this.chunks.push(chunk);
-  }
-  error(error: GatewayError): void {
-    this.errors.push(error);
-  }
-}
 
 /** Replays `bytes` through a fresh translator, cut at the given offsets. */
 function replay(bytes: Buffer, cuts: number[]): CollectingSink {

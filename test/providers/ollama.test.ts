@@ -1,10 +1,11 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChatCompletionChunk, ChatRequest } from '../../src/core/chat-types.js';
+import type { ChatRequest } from '../../src/core/chat-types.js';
 import { GatewayError } from '../../src/core/gateway-error.js';
-import type { ChatTarget, ProviderRuntime, StreamSink, UpstreamRequest } from '../../src/providers/types.js';
+import type { ChatTarget, ProviderRuntime, UpstreamRequest } from '../../src/providers/types.js';
 import { createOllamaAdapter } from '../../src/providers/ollama/index.js';
 import { startOllamaSimulator, type OllamaSimulator } from '../simulators/ollama.js';
+import { CollectingSink } from '../helpers/collecting-sink.js';
 
 const adapter = createOllamaAdapter();
 
@@ -22,16 +23,6 @@ function bodyOf(req: UpstreamRequest): Record<string, unknown> {
 
 const base: ChatRequest = { model: 'llama3.2', messages: [{ role: 'user', content: 'hi' }] };
 
-class CollectingSink implements StreamSink {
-  chunks: ChatCompletionChunk[] = [];
-  errors: GatewayError[] = [];
-  chunk(chunk: ChatCompletionChunk): void {
-    this.chunks.push(chunk);
-  }
-  error(error: GatewayError): void {
-    this.errors.push(error);
-  }
-}
 
 describe('ollama requests', () => {
   test('targets /v1/chat/completions and never adds credentials', () => {
