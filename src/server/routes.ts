@@ -85,5 +85,11 @@ export async function route(gw: Gateway, unified: UnifiedApi, ctx: RequestContex
     return dispatchApi(gw, ctx, method, path, apiPath(segments, 2), unified, () => listUnifiedModels(ctx, unified));
   }
   if (first === '') throw notFound(path, 'Try POST /router/{id}/chat/completions, POST /ai/chat/completions or GET /health.');
-  return handlePassthrough(gw, ctx, decodeURIComponent(first), segments.slice(2).join('/'), query);
+  let provider: string;
+  try {
+    provider = decodeURIComponent(first);
+  } catch {
+    throw notFound(path, 'The path is not valid percent-encoding.');
+  }
+  return handlePassthrough(gw, ctx, provider, segments.slice(2).join('/'), query);
 }

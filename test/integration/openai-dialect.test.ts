@@ -326,6 +326,25 @@ describe('errors in OpenAI shape', () => {
     await waitFor(() => sim.aborted.length > abortedBefore, 1000);
   });
 
+  test('malformed shapes and paths are 4xx, never 500', async () => {
+    const cases: Array<[string, string, number, string | null]> = [
+      ['/router/my-router/chat/completions', JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: { weird: 1 } }] }), 400, 'messages[0].content'],
+      ['/router/my-router/chat/completions', JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: [null] }] }), 400, 'messages[0].content[0]'],
+      ['/router/my-router/chat/completions', JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'assistant', tool_calls: 'x' }] }), 400, 'messages[0].tool_calls'],
+      ['/router/my-router/chat/completions', JSON.stringify({ model: 5, messages: [{ role: 'user', content: 'x' }] }), 400, 'model'],
+      ['/router/my-router/chat/completions', JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], tools: [null] }), 400, 'tools[0]'],
+      ['/router/my-router/chat/completions', JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'assistant', tool_calls: [{ id: 'a', function: { name: 'f', arguments: 5 } }] }] }), 400, 'messages[0].tool_calls[0]'],
+      ['/router/my-router/chat/completions', JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], response_format: 'json' }), 400, 'response_format'],
+      ['/%E0%A4%A', '{}', 404, null],
+      ['/%', '{}', 404, null],
+    ];
+    for (const [path, body, status, param] of cases) {
+      const res = await post(path, body);
+      assert.equal(res.status, status, `${path} ${body}: ${res.body}`);
+      assert.equal(errorOf(res.body).param, param);
+    }
+  });
+
   test('garbage requests do not disturb others', async () => {
     const bad = Array.from({ length: 20 }, (_, i) => post('/router/my-router/chat/completions', i % 2 ? '{' : '[]'));
     const good = client('/router/my-router').chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });

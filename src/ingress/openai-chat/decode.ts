@@ -33,15 +33,70 @@ export function decodeChatRequest(body: Buffer): ChatRequest {
     throw invalidRequest('"messages" is required: a non-empty array of {role, content} objects.', 'messages', 'missing_required_parameter');
   }
   for (let i = 0; i < messages.length; i++) {
-    const m = messages[i] as { role?: unknown } | null;
+    const m = messages[i] as { role?: unknown; content?: unknown; tool_calls?: unknown } | null;
     if (typeof m !== 'object' || m === null || typeof m.role !== 'string') {
       throw invalidRequest(`messages[${i}] must be an object with a "role".`, `messages[${i}]`, 'invalid_value');
     }
+    // The shapes every adapter relies on; the parts themselves are checked where translated.
+    const { content } = m;
+    if (content !== undefined && content !== null && typeof content !== 'string') {
+      if (!Array.isArray(content)) {
+        throw invalidRequest(`messages[${i}].content must be a string or an array of content parts.`, `messages[${i}].content`, 'invalid_type');
+      }
+      for (let j = 0; j < content.length; j++) {
+        const part = content[j] as { type?: unknown } | null;
+        if (typeof part !== 'object' || part === null || typeof part.type !== 'string') {
+          throw invalidRequest(`messages[${i}].content[${j}] must be an object with a "type".`, `messages[${i}].content[${j}]`, 'invalid_value');
+        }
+      }
+    }
+    if (m.tool_calls !== undefined && m.tool_calls !== null) checkToolCalls(m.tool_calls, `messages[${i}].tool_calls`);
   }
+  checkTools(request.tools);
+  checkResponseFormat(request.response_format);
   if (request.stream !== undefined && request.stream !== null && typeof request.stream !== 'boolean') {
     throw invalidRequest('"stream" must be true or false.', 'stream', 'invalid_type');
   }
   return request as ChatRequest;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function checkToolCalls(calls: unknown, where: string): void {
+  if (!Array.isArray(calls)) throw invalidRequest(`${where} must be an array.`, where, 'invalid_type');
+  for (let k = 0; k < calls.length; k++) {
+    const call = calls[k] as { function?: { name?: unknown; arguments?: unknown } } | null;
+    const fn = isObject(call) ? call.function : undefined;
+    if (!isObject(fn) || typeof fn.name !== 'string' || (fn.arguments !== undefined && typeof fn.arguments !== 'string')) {
+      throw invalidRequest(
+        `${where}[${k}] must be {id, type: "function", function: {name, arguments}} with arguments as a JSON string.`,
+        `${where}[${k}]`,
+        'invalid_value',
+      );
+    }
+  }
+}
+
+function checkTools(tools: unknown): void {
+  if (tools === undefined || tools === null) return;
+  if (!Array.isArray(tools)) throw invalidRequest('"tools" must be an array.', 'tools', 'invalid_type');
+  for (let k = 0; k < tools.length; k++) {
+    const tool = tools[k] as { function?: { name?: unknown } } | null;
+    if (!isObject(tool) || !isObject(tool.function) || typeof tool.function.name !== 'string') {
+      throw invalidRequest(`tools[${k}] must be {type: "function", function: {name, description?, parameters?}}.`, `tools[${k}]`, 'invalid_value');
+    }
+  }
+}
+
+function checkResponseFormat(format: unknown): void {
+  if (format === undefined || format === null) return;
+  if (!isObject(format) || typeof format.type !== 'string' || (format.type === 'json_schema' && !isObject(format.json_schema))) {
+    throw invalidRequest(
+      '"response_format" must be {type: "text"}, {type: "json_object"} or {type: "json_schema", json_schema: {name, schema}}.',
+      'response_format',
+      'invalid_value',
+    );
+  }
 }
 
 export function decodeEmbeddingsRequest(body: Buffer): EmbeddingsRequest {
