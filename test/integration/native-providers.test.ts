@@ -83,6 +83,11 @@ providers:
   mistral: { base-url: "${mistral.url}" }
   ollama: { base-url: "${ollama.url}" }
 routers:
+  claude-first:
+    load-balance:
+      chat:
+        strategy: weighted
+        providers: [{ provider: anthropic, weight: 1 }, { provider: openai, weight: 0.000001 }]
   my-router:
     load-balance:
       chat:
@@ -318,6 +323,22 @@ describe('the seed config', () => {
     for (const r of anthropic.requests.slice(before.anthropic)) assert.equal((r.body as { model: string }).model, 'claude-haiku-4-5');
     for (const r of gemini.requests.slice(before.gemini)) assert.match(r.path, /gemini-2\.5-flash/);
     assert.ok(served.size >= 2, `traffic spread over ${[...served].join(', ')}`);
+  });
+});
+
+describe('fallback across dialects', () => {
+  test('an Anthropic stream that opens with an error event falls back to OpenAI before the first byte', async () => {
+    anthropic.setNext({ kind: 'stream-error', afterEvents: 0, type: 'overloaded_error' });
+    const router = new OpenAI({ baseURL: `${gw.url}/router/claude-first`, apiKey: 'client', maxRetries: 0 });
+    const before = openaiSim.requests.length;
+    const { data, response } = await router.chat.completions
+      .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], stream: true })
+      .withResponse();
+    const out = await collect(data);
+    assert.equal(response.headers.get('x-ai-gateway-provider'), 'openai');
+    assert.equal(response.headers.get('x-ai-gateway-attempts'), '2');
+    assert.ok(out.text.length > 0);
+    assert.equal(openaiSim.requests.length, before + 1);
   });
 });
 
