@@ -10,7 +10,7 @@
  * Knobs: QUICK_ROUNDS (4), QUICK_SLICE (1.5 s), QUICK_CONNS (10), QUICK_VERBOSE=1 (print every slice).
  */
 import { buildChildScripts } from './lib/child-scripts.js';
-import { installCleanup, stopAll } from './lib/children.js';
+import { installCleanup, runDriver } from './lib/children.js';
 import type { SliceResult } from './lib/load.js';
 import { runScenario, type TargetSummary } from './lib/scenario.js';
 import { gatewayAvailable, GATEWAY_CLI, startGateway, startNoopProxy, startSimulator } from './lib/servers.js';
@@ -85,13 +85,4 @@ async function main(): Promise<number> {
   return problems.length === 0 ? 0 : 1;
 }
 
-main()
-  .then(async (code) => {
-    await stopAll();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    console.log(`bench:quick FAIL: ${error instanceof Error ? error.message : String(error)}`);
-    await stopAll();
-    process.exit(1);
-  });
+runDriver('bench:quick', main);

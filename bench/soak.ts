@@ -12,7 +12,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildChildScripts } from './lib/child-scripts.js';
-import { BENCH_DIR, WORK_DIR, installCleanup, stopAll } from './lib/children.js';
+import { BENCH_DIR, WORK_DIR, installCleanup, runDriver, stopAll } from './lib/children.js';
 import { runSlice } from './lib/load.js';
 import { RssSampler } from './lib/rss.js';
 import { gatewayAvailable, GATEWAY_CLI, startGateway, startSimulator } from './lib/servers.js';
@@ -155,13 +155,4 @@ async function main(): Promise<number> {
   return verdict === 'FAIL' ? 1 : 0;
 }
 
-main()
-  .then(async (code) => {
-    await stopAll();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    console.log(`bench:soak FAIL: ${error instanceof Error ? error.message : String(error)}`);
-    await stopAll();
-    process.exit(1);
-  });
+runDriver('bench:soak', main);

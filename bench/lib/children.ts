@@ -148,3 +148,20 @@ export async function waitForHttp(url: string, child: Child, timeoutMs = 20_000)
   }
   throw new Error(`${child.name} did not answer ${url} within ${timeoutMs} ms:\n${await tailLog(child)}`);
 }
+
+/**
+ * Runs a bench driver: exits with what `main` returns, or 1 with a `label FAIL: …` line when it
+ * throws — stopping every child process either way.
+ */
+export function runDriver(label: string, main: () => Promise<number>): void {
+  main()
+    .then(async (code) => {
+      await stopAll();
+      process.exit(code);
+    })
+    .catch(async (error: unknown) => {
+      console.log(`${label} FAIL: ${error instanceof Error ? error.message : String(error)}`);
+      await stopAll();
+      process.exit(1);
+    });
+}
