@@ -13,6 +13,7 @@ import { startMistralSimulator, type MistralSimulator } from '../simulators/mist
 import { startOllamaSimulator, type OllamaSimulator } from '../simulators/ollama.js';
 import { startOpenAISimulator, type OpenAISimulator } from '../simulators/openai.js';
 import { startAnthropicSimulator, type AnthropicSimulator } from '../simulators/anthropic.js';
+import { SEED_CONFIG } from '../helpers/seed-config.js';
 
 const KEYS = {
   openai: 'test-openai-key-native-1111',
@@ -82,20 +83,11 @@ providers:
   bedrock: { base-url: "${bedrock.url}" }
   mistral: { base-url: "${mistral.url}" }
   ollama: { base-url: "${ollama.url}" }
-routers:
-  claude-first:
+${SEED_CONFIG}  claude-first:
     load-balance:
       chat:
         strategy: weighted
         providers: [{ provider: anthropic, weight: 1 }, { provider: openai, weight: 0.000001 }]
-  my-router:
-    load-balance:
-      chat:
-        strategy: latency
-        providers:
-          - openai      # uses OPENAI_API_KEY
-          - anthropic   # uses ANTHROPIC_API_KEY
-          - gemini      # uses GEMINI_API_KEY
 `,
     env: {
       OPENAI_API_KEY: KEYS.openai,
