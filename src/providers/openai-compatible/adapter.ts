@@ -14,10 +14,18 @@ import { openAIJsonRequest, parseOpenAIEmbeddings } from './embeddings.js';
  * version segment (`http://vllm:8000/v1/`, Gemini's `/v1beta/openai/`) gets only the rest.
  */
 export function openAIPath(baseUrl: URL, apiPath: string): string {
-  const base = baseUrl.pathname; // always ends with '/'
-  if (/\/v\d+[a-z]*(\/openai)?\/$/.test(base)) return base + apiPath;
-  return `${base}v1/${apiPath}`;
+  let prefix = apiPrefixes.get(baseUrl);
+  if (prefix === undefined) {
+    const base = baseUrl.pathname; // always ends with '/'
+    prefix = VERSIONED_BASE.test(base) ? base : `${base}v1/`;
+    apiPrefixes.set(baseUrl, prefix);
+  }
+  return prefix + apiPath;
 }
+
+const VERSIONED_BASE = /\/v\d+[a-z]*(\/openai)?\/$/;
+/** Provider base URLs live for the whole process: their API prefix is worked out once. */
+const apiPrefixes = new WeakMap<URL, string>();
 
 function jsonBody(target: { rawBody?: Buffer; modelRewritten: boolean }, req: object & { model: string }, model: string): string | Buffer {
   // Forward the client's bytes when nothing changed: no re-serialisation on the hot path.
