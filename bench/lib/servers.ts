@@ -94,6 +94,8 @@ export interface GatewayOptions {
   /** Extra `--import` preloads and environment (the soak's heap probe). */
   preloads?: string[];
   env?: NodeJS.ProcessEnv;
+  /** V8/Node flags; default GATEWAY_NODE_FLAGS (what the gateway ships with). */
+  nodeFlags?: string[];
 }
 
 export async function startGateway(scripts: ChildScripts, options: GatewayOptions): Promise<Server> {
@@ -101,7 +103,7 @@ export async function startGateway(scripts: ChildScripts, options: GatewayOption
   const configPath = join(WORK_DIR, `${options.name}.yaml`);
   await writeFile(configPath, gatewayConfigYaml(options.upstreamBaseUrl, options.workers, options.logLevel));
   const preloads = [scripts.loopbackOnly, ...(options.preloads ?? [])].flatMap((path) => ['--import', path]);
-  const child = await spawnChild(options.name, process.execPath, [...GATEWAY_NODE_FLAGS, ...preloads, GATEWAY_CLI, '--config', configPath, '--port', String(port)], {
+  const child = await spawnChild(options.name, process.execPath, [...(options.nodeFlags ?? GATEWAY_NODE_FLAGS), ...preloads, GATEWAY_CLI, '--config', configPath, '--port', String(port)], {
     // bench/.work as cwd: the gateway must not pick up a developer's ./.env with real keys.
     cwd: WORK_DIR,
     env: {

@@ -8,7 +8,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import { Pool } from 'undici';
+import { createPool, poolRequest, type Pool } from './undici-parts.js';
 import { GatewayError } from '../core/gateway-error.js';
 import type { CancelSignal } from '../core/cancel-signal.js';
 import type { UpstreamRequest } from '../providers/types.js';
@@ -46,7 +46,7 @@ export class UpstreamClient {
     const key = `${connectMs} ${origin}`;
     let pool = this.pools.get(key);
     if (!pool) {
-      pool = new Pool(origin, {
+      pool = createPool(origin, {
         connections: CONNECTIONS_PER_ORIGIN,
         pipelining: 1,
         keepAliveTimeout: 30_000,
@@ -66,7 +66,7 @@ export class UpstreamClient {
    * request, or the response still being read, which closes the upstream socket at once.
    */
   proxy(origin: string, req: ProxyRequest, timeouts: UpstreamTimeouts, signal: CancelSignal): Promise<UpstreamResponse> {
-    return this.pool(origin, timeouts.connectMs).request({
+    return poolRequest(this.pool(origin, timeouts.connectMs), {
       method: req.method as 'POST',
       path: req.path,
       headers: req.headers,

@@ -16,6 +16,11 @@ import {
   type BedrockSimulator,
 } from '../simulators/bedrock.js';
 import { CollectingSink } from '../helpers/collecting-sink.js';
+import { loadAwsLibs } from '../../src/providers/bedrock/aws-libs.js';
+
+// The gateway loads these when it signs the first Bedrock request; the decoder and translator
+// tests below construct their objects without a request.
+await loadAwsLibs();
 
 const FIXTURES = new URL('../fixtures/recorded/bedrock/', import.meta.url);
 const adapter = createBedrockAdapter();

@@ -5,8 +5,8 @@
  * 12 bytes arrive, so a corrupted length fails at once instead of waiting for megabytes.
  */
 import { crc32 } from 'node:zlib';
-import { EventStreamCodec, type Message } from '@smithy/eventstream-codec';
-import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import type { EventStreamCodec, Message } from '@smithy/eventstream-codec';
+import { loadedAwsLibs } from './aws-libs.js';
 
 const PRELUDE_LENGTH = 12;
 const MIN_MESSAGE_LENGTH = 16;
@@ -23,11 +23,17 @@ export class EventStreamFramingError extends Error {
 export type DecodedMessage = Message;
 
 export class EventStreamDecoder {
-  private readonly codec = new EventStreamCodec(toUtf8, fromUtf8);
+  private readonly codec: EventStreamCodec;
   private pending: Buffer[] = [];
   private pendingLength = 0;
   /** Length of the frame being collected, once its prelude has been checked. */
   private frameLength = 0;
+
+  /** Needs `loadAwsLibs()` to have resolved (a Bedrock request is signed before its stream arrives). */
+  constructor() {
+    const aws = loadedAwsLibs();
+    this.codec = new aws.EventStreamCodec(aws.toUtf8, aws.fromUtf8);
+  }
 
   /** Feeds bytes; calls `onMessage` for every complete frame. Throws EventStreamFramingError. */
   push(bytes: Buffer, onMessage: (message: DecodedMessage) => void): void {

@@ -7,24 +7,25 @@
  * `req.headers`) plus every header already on the request. Nothing may change the body or those
  * headers after signing. Bedrock API keys (`api-key` credentials) are sent as a bearer token.
  *
- * Signing is asynchronous (`@smithy/signature-v4`), so the caller must await the promise.
+ * Signing is asynchronous (`@smithy/signature-v4`, loaded on first use), so the caller must
+ * await the promise.
  */
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import type { Credentials, UpstreamRequest } from '../types.js';
+import { loadAwsLibs, type AwsLibs } from './aws-libs.js';
 
 type AwsCredentials = Extract<Credentials, { kind: 'aws' }>;
 
 /** One signer per credentials object: the signer caches derived signing keys per day. */
 const signers = new WeakMap<AwsCredentials, SignatureV4>();
 
-function signerFor(credentials: AwsCredentials): SignatureV4 {
+function signerFor(credentials: AwsCredentials, aws: AwsLibs): SignatureV4 {
   let signer = signers.get(credentials);
   if (!signer) {
-    signer = new SignatureV4({
+    signer = new aws.SignatureV4({
       service: 'bedrock',
       region: credentials.region,
-      sha256: Sha256,
+      sha256: aws.Sha256,
       credentials: {
         accessKeyId: credentials.accessKeyId,
         secretAccessKey: credentials.secretAccessKey,
@@ -39,6 +40,8 @@ function signerFor(credentials: AwsCredentials): SignatureV4 {
 const SIGNATURE_HEADERS = ['authorization', 'x-amz-date', 'x-amz-content-sha256', 'x-amz-security-token'] as const;
 
 export async function signBedrockRequest(req: UpstreamRequest, credentials: Credentials, signingDate?: Date): Promise<void> {
+  // Loaded for every credential kind: the response's event-stream decoder needs them too.
+  const aws = await loadAwsLibs();
   if (credentials.kind === 'api-key') {
     req.headers.authorization = `Bearer ${credentials.key}`;
     return;
@@ -47,7 +50,7 @@ export async function signBedrockRequest(req: UpstreamRequest, credentials: Cred
   const url = new URL(req.origin);
   const query = req.path.indexOf('?');
   const path = query >= 0 ? req.path.slice(0, query) : req.path;
-  const signed = await signerFor(credentials).sign(
+  const signed = await signerFor(credentials, aws).sign(
     {
       method: req.method,
       protocol: url.protocol,
