@@ -57,7 +57,7 @@ export async function startNoopProxy(scripts: ChildScripts, upstreamOrigin: stri
 export const GATEWAY_CLI = join(REPO_DIR, 'dist', 'cli.js');
 
 /** The V8 flags the gateway ships with (`npm start` and the `ai-gateway` bin use the same). */
-export const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=8', '--liftoff-only'];
+export const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=20', '--liftoff-only'];
 
 export function gatewayAvailable(): Promise<boolean> {
   return exists(GATEWAY_CLI);

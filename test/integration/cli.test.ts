@@ -1,12 +1,13 @@
 /** The command line as a user meets it: help, version, check, config errors, .env, env overrides. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, startGateway } from '../helpers/gateway.js';
 import { startOpenAISimulator } from '../simulators/openai.js';
 import { SEED_CONFIG } from '../helpers/seed-config.js';
+import { GATEWAY_NODE_FLAGS } from '../../bench/lib/servers.js';
 
 async function dirWith(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'ai-gateway-cli-'));
@@ -91,4 +92,14 @@ test('a variable already set wins over .env', async () => {
   const dir = await dirWith({ 'ai-gateway-config.yaml': SEED_CONFIG, '.env': 'OPENAI_API_KEY=from-dotenv-aaaa-bbbb\n' });
   const res = await runCli(['check'], { cwd: dir, env: { OPENAI_API_KEY: 'from-env-cccc-dddd-eeee' } });
   assert.match(res.stdout, /…eeee/);
+});
+
+test('the V8 flags are the same in the bin’s shebang, `npm start` and the bench', async () => {
+  const root = new URL('../../', import.meta.url);
+  const shebang = (await readFile(new URL('src/cli.ts', root), 'utf8')).split('\n')[0];
+  const start = (JSON.parse(await readFile(new URL('package.json', root), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const flags = GATEWAY_NODE_FLAGS.join(' ');
+  assert.match(flags, /--max-semi-space-size=\d+ .*--liftoff-only/);
+  assert.equal(shebang, `#!/usr/bin/env -S node ${flags}`);
+  assert.equal(start, `node ${flags} dist/cli.js`);
 });
