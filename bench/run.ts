@@ -4,10 +4,11 @@
  *
  * Scenarios: latency profile (fast = 0 ms upstream, realistic = first byte 50 ± 10 ms and 5 ms
  * between SSE events) × non-streaming/streaming × CONNS and 1 connection(s). Targets alternate in
- * short slices over several rounds; medians are reported. Writes bench/results/<UTC>.md and .json.
+ * short slices over several rounds; medians over rounds are reported, and ratios are medians of
+ * per-round ratios. Writes bench/results/<UTC>.md and .json.
  *
  * Env knobs: DURATION (s per slice, 3), ROUNDS (4), CONNS (50), WARMUP (s per target, 1),
- * SEQ (1 = also c=1), CHUNKS (SSE content chunks, 20), PROFILES (fast,realistic), MODES (json,stream),
+ * SEQ (1 = also c=1), SEQ_ROUNDS (10), SEQ_DURATION (s per c=1 slice, 1.5), CHUNKS (SSE content chunks, 20), PROFILES (fast,realistic), MODES (json,stream),
  * REAL_TTFB_MS (50), REAL_JITTER_MS (10), REAL_GAP_MS (5), REALISTIC_SEQ (0 = realistic at CONNS only),
  * SKIP_PORTKEY=1, SKIP_GATEWAY=1, GATEWAY_WORKERS (1), GATEWAY_LOG_LEVEL (unset = the product default).
  */
@@ -38,6 +39,9 @@ interface Profile {
 const settings = {
   sliceSec: parseSeconds(process.env.DURATION, 3),
   rounds: Math.max(1, envNumber('ROUNDS', 4)),
+  // One connection measures a few hundred microseconds: more, shorter slices track the drift.
+  seqRounds: Math.max(1, envNumber('SEQ_ROUNDS', 10)),
+  seqSliceSec: parseSeconds(process.env.SEQ_DURATION, 1.5),
   conns: Math.max(1, envNumber('CONNS', 50)),
   warmupSec: parseSeconds(process.env.WARMUP, 1),
   seq: process.env.SEQ !== '0',
@@ -161,10 +165,11 @@ async function main(): Promise<void> {
         }
       }
       for (const connections of profile.connections) {
-        const perTarget = settings.warmupSec + settings.rounds * settings.sliceSec;
+        const [rounds, sliceSec] = connections === 1 ? [settings.seqRounds, settings.seqSliceSec] : [settings.rounds, settings.sliceSec];
+        const perTarget = settings.warmupSec + rounds * sliceSec;
         log(`\n== ${profile.name} (${profile.description}), ${mode}, c=${connections}: ${active.length} targets, ~${Math.round(active.length * perTarget)} s`);
         const scenario = await runScenario(
-          { profile: profile.name, mode, connections, targets: active, rounds: settings.rounds, sliceSec: settings.sliceSec, warmupSec: settings.warmupSec },
+          { profile: profile.name, mode, connections, targets: active, rounds, sliceSec, warmupSec: settings.warmupSec },
           log,
         );
         scenarios.push(scenario);
@@ -197,7 +202,7 @@ async function main(): Promise<void> {
   const cpu = os.cpus();
   const header = [
     `host: ${cpu.length} vCPU ${cpu[0]?.model ?? ''}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, load average ${loadBefore.toFixed(2)} before / ${os.loadavg()[0].toFixed(2)} after; load generator, simulator and target share the machine, unpinned`,
-    `method: autocannon (programmatic), ${settings.rounds} rounds × ${settings.sliceSec} s slices per target, targets alternating (each round starts with the next one), ${settings.warmupSec} s warm-up per target and scenario; medians over rounds`,
+    `method: autocannon (programmatic), ${settings.rounds} rounds × ${settings.sliceSec} s slices per target (c=1: ${settings.seqRounds} × ${settings.seqSliceSec} s), targets alternating (each round starts with the next one), ${settings.warmupSec} s warm-up per target and scenario; figures are medians over rounds, ratios medians of per-round ratios`,
     `requests: OpenAI chat completion (${OPENAI_MODEL}; ${ANTHROPIC_MODEL} on the translated route), ~110 B body; non-streaming reply ~300 B; streaming reply ${settings.chunks} content chunks`,
     `gateway: ai-gateway ${haveGateway ? await gatewayVersion() : 'n/a'} (node dist/cli.js, ${settings.workers} worker${settings.workers > 1 ? 's' : ''}, log level ${settings.logLevel ?? 'default'}, logs to a file); routes /router/pass (OpenAI passthrough) and /router/translate (OpenAI→Anthropic)`,
     `peer: Portkey ${portkeyLabel}; floor: noop proxy (node:http, keep-alive Agent, piped bodies)`,

@@ -1,6 +1,6 @@
 /** Ratios between targets and the markdown report of a bench run. */
 import type { ScenarioKey, ScenarioResult, TargetSummary } from './scenario.js';
-import { fmt, ratio } from './stats.js';
+import { fmt, median, ratio } from './stats.js';
 import { TARGET_LABELS, type TargetId } from './targets.js';
 
 export interface ScenarioRatios extends ScenarioKey {
@@ -8,7 +8,7 @@ export interface ScenarioRatios extends ScenarioKey {
   gatewayVsPortkeyRps: number;
   /** Target p50/p99 minus the direct p50/p99, in ms. */
   added: Partial<Record<TargetId, { p50: number; p99: number }>>;
-  /** Gateway's added latency ÷ the no-op proxy's. */
+  /** Gateway's added latency ÷ the no-op proxy's (median of per-round ratios; so are the rps ratios). */
   addedP50VsNoop: number;
   addedP99VsNoop: number;
   translatedVsPassthroughRps: number;
@@ -17,30 +17,52 @@ export interface ScenarioRatios extends ScenarioKey {
 /** Below this the no-op proxy's added latency is noise, and a ratio to it would be too. */
 const MIN_NOOP_ADDED_MS = 0.02;
 
+type Slice = ScenarioResult['slices'][number];
+
+/**
+ * The median over rounds of a ratio taken within each round. The slices of one round ran seconds
+ * apart, so a machine that drifts between rounds (shared hosts do, by 2× and more) cancels out of
+ * each ratio instead of landing on whichever target happened to run in the quiet minute.
+ */
+function perRound(scenario: ScenarioResult, value: (slice: (id: TargetId) => Slice | undefined) => number): number {
+  const rounds = new Map<number, Map<TargetId, Slice>>();
+  for (const slice of scenario.slices) {
+    let round = rounds.get(slice.round);
+    if (!round) rounds.set(slice.round, (round = new Map()));
+    round.set(slice.target, slice);
+  }
+  const values = [...rounds.values()].map((round) => value((id) => round.get(id))).filter(Number.isFinite);
+  return values.length > 0 ? median(values) : Number.NaN;
+}
+
+const baselineOf = (id: TargetId): TargetId => (id === 'gateway-translate' ? 'direct-anthropic' : 'direct');
+
 export function computeRatios(scenario: ScenarioResult): ScenarioRatios {
   const by = new Map(scenario.summaries.map((s) => [s.target, s]));
-  const rps = (id: TargetId): number => by.get(id)?.rps ?? Number.NaN;
-  const baselineOf = (id: TargetId): TargetId => (id === 'gateway-translate' ? 'direct-anthropic' : 'direct');
   const added: ScenarioRatios['added'] = {};
   for (const summary of scenario.summaries) {
     const base = by.get(baselineOf(summary.target));
     if (summary.target.startsWith('direct') || !base) continue;
     added[summary.target] = { p50: summary.p50 - base.p50, p99: summary.p99 - base.p99 };
   }
-  const gwAdded = added.gateway;
-  const noopAdded = added.noop;
+  const rpsRatio = (a: TargetId, b: TargetId): number => perRound(scenario, (get) => ratio(get(a)?.rps ?? Number.NaN, get(b)?.rps ?? Number.NaN));
   const addedRatio = (key: 'p50' | 'p99'): number =>
-    gwAdded && noopAdded && noopAdded[key] >= MIN_NOOP_ADDED_MS ? gwAdded[key] / noopAdded[key] : Number.NaN;
+    perRound(scenario, (get) => {
+      const [direct, noop, gateway] = [get('direct'), get('noop'), get('gateway')];
+      if (!direct || !noop || !gateway) return Number.NaN;
+      const noopAdded = noop[key] - direct[key];
+      return noopAdded >= MIN_NOOP_ADDED_MS ? (gateway[key] - direct[key]) / noopAdded : Number.NaN;
+    });
   return {
     profile: scenario.profile,
     mode: scenario.mode,
     connections: scenario.connections,
-    gatewayVsNoopRps: ratio(rps('gateway'), rps('noop')),
-    gatewayVsPortkeyRps: ratio(rps('gateway'), rps('portkey')),
+    gatewayVsNoopRps: rpsRatio('gateway', 'noop'),
+    gatewayVsPortkeyRps: rpsRatio('gateway', 'portkey'),
     added,
     addedP50VsNoop: addedRatio('p50'),
     addedP99VsNoop: addedRatio('p99'),
-    translatedVsPassthroughRps: ratio(rps('gateway-translate'), rps('gateway')),
+    translatedVsPassthroughRps: rpsRatio('gateway-translate', 'gateway'),
   };
 }
 
@@ -77,7 +99,7 @@ export function renderMarkdown(input: ReportInput): string {
   const lines = [`# Gateway benchmark ${input.stamp}`, '', ...input.header.map((h) => `- ${h}`), ''];
 
   if (input.ratios.length > 0) {
-    lines.push('## Ratios', '');
+    lines.push('## Ratios', '', 'Each ratio is taken within a round (its slices ran seconds apart), then the median over rounds is shown; the ms columns are medians over rounds.', '');
     lines.push('| profile | mode | c | gateway ÷ noop req/s | gateway ÷ Portkey req/s | gateway +p50 ms | noop +p50 ms | gw/noop +p50 | gateway +p99 ms | noop +p99 ms | gw/noop +p99 | translated ÷ passthrough req/s | translated +p50 ms (vs Anthropic sim) |');
     lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const r of input.ratios) {
