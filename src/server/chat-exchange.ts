@@ -51,7 +51,7 @@ export class RequestScope implements AttemptScope {
     this.client = gw.upstream;
     this.timeouts = timeouts.upstream;
     this.timer = setTimeout(this.onDeadline, timeouts.totalMs);
-    ctx.res.once('close', this.dispose);
+    ctx.onClose(this.dispose);
   }
 
   private readonly onDeadline = (): void => {

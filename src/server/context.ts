@@ -12,6 +12,7 @@ export class RequestContext {
   clientGone = false;
   provider: string | undefined;
   attempts = 0;
+  private closeHooks: (() => void)[] | undefined;
 
   constructor(
     readonly req: IncomingMessage,
@@ -19,13 +20,23 @@ export class RequestContext {
   ) {
     const given = req.headers['x-request-id'];
     this.id = typeof given === 'string' && given.length > 0 && given.length <= 128 ? given : randomUUID();
-    res.once('close', () => {
-      if (!res.writableFinished) {
-        this.clientGone = true;
-        this.signal.abort(new Error('client disconnected'));
-      }
-    });
+    // 'close' fires once per response; one plain listener serves every hook below.
+    res.on('close', this.closed);
   }
+
+  /** Runs `hook` when the response closes, finished or not (after `clientGone` is settled). */
+  onClose(hook: () => void): void {
+    (this.closeHooks ??= []).push(hook);
+  }
+
+  private readonly closed = (): void => {
+    if (!this.res.writableFinished) {
+      this.clientGone = true;
+      this.signal.abort(new Error('client disconnected'));
+    }
+    const hooks = this.closeHooks;
+    if (hooks) for (let i = 0; i < hooks.length; i++) hooks[i]();
+  };
 
   elapsedMs(): number {
     return performance.now() - this.startedAt;

@@ -52,5 +52,5 @@ function logDone(gw: Gateway, ctx: RequestContext): void {
       'request',
     );
   if (res.writableFinished || ctx.clientGone) write();
-  else res.once('close', write);
+  else ctx.onClose(write);
 }

@@ -39,12 +39,14 @@ export interface ProxyRequest {
 const CONNECTIONS_PER_ORIGIN = 256;
 
 export class UpstreamClient {
-  private readonly pools = new Map<string, Pool>();
+  /** origin → connect timeout → pool (two lookups, no key string built per request). */
+  private readonly pools = new Map<string, Map<number, Pool>>();
 
   /** Connect timeouts are a pool setting in undici, so a route with its own gets its own pool. */
   private pool(origin: string, connectMs: number): Pool {
-    const key = `${connectMs} ${origin}`;
-    let pool = this.pools.get(key);
+    let byTimeout = this.pools.get(origin);
+    if (!byTimeout) this.pools.set(origin, (byTimeout = new Map()));
+    let pool = byTimeout.get(connectMs);
     if (!pool) {
       pool = createPool(origin, {
         connections: CONNECTIONS_PER_ORIGIN,
@@ -52,7 +54,7 @@ export class UpstreamClient {
         keepAliveTimeout: 30_000,
         connect: { timeout: connectMs },
       });
-      this.pools.set(key, pool);
+      byTimeout.set(connectMs, pool);
     }
     return pool;
   }
@@ -78,7 +80,7 @@ export class UpstreamClient {
   }
 
   close(): void {
-    for (const pool of this.pools.values()) void pool.destroy();
+    for (const byTimeout of this.pools.values()) for (const pool of byTimeout.values()) void pool.destroy();
   }
 }
 

@@ -65,7 +65,7 @@ export async function handlePassthrough(gw: Gateway, ctx: RequestContext, provid
     deadlineHit = true;
     ctx.signal.abort(new Error('deadline'));
   }, timeouts.totalMs);
-  ctx.res.once('close', () => clearTimeout(deadline));
+  ctx.onClose(() => clearTimeout(deadline));
 
   let response;
   try {
