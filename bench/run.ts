@@ -4,8 +4,8 @@
  *
  * Scenarios: latency profile (fast = 0 ms upstream, realistic = first byte 50 ± 10 ms and 5 ms
  * between SSE events) × non-streaming/streaming × CONNS and 1 connection(s). Targets alternate in
- * short slices over several rounds; medians over rounds are reported, and ratios are medians of
- * per-round ratios. Writes bench/results/<UTC>.md and .json.
+ * short slices over several rounds; req/s and p50 are medians over rounds (ratios: medians of
+ * per-round ratios), p99 is over every response of every round. Writes bench/results/<UTC>.md and .json.
  *
  * Env knobs: DURATION (s per slice, 3), ROUNDS (4), CONNS (50), WARMUP (s per target, 1),
  * SEQ (1 = also c=1), SEQ_ROUNDS (10), SEQ_DURATION (s per c=1 slice, 1.5), CHUNKS (SSE content chunks, 20), PROFILES (fast,realistic), MODES (json,stream),
@@ -202,7 +202,7 @@ async function main(): Promise<void> {
   const cpu = os.cpus();
   const header = [
     `host: ${cpu.length} vCPU ${cpu[0]?.model ?? ''}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, load average ${loadBefore.toFixed(2)} before / ${os.loadavg()[0].toFixed(2)} after; load generator, simulator and target share the machine, unpinned`,
-    `method: autocannon (programmatic), ${settings.rounds} rounds × ${settings.sliceSec} s slices per target (c=1: ${settings.seqRounds} × ${settings.seqSliceSec} s), targets alternating (each round starts with the next one), ${settings.warmupSec} s warm-up per target and scenario; figures are medians over rounds, ratios medians of per-round ratios`,
+    `method: autocannon (programmatic), ${settings.rounds} rounds × ${settings.sliceSec} s slices per target (c=1: ${settings.seqRounds} × ${settings.seqSliceSec} s), targets alternating (each round starts with the next one), ${settings.warmupSec} s warm-up per target and scenario; req/s and p50 are medians over rounds and their ratios medians of per-round ratios; p99 is over every response of every round`,
     `requests: OpenAI chat completion (${OPENAI_MODEL}; ${ANTHROPIC_MODEL} on the translated route), ~110 B body; non-streaming reply ~300 B; streaming reply ${settings.chunks} content chunks`,
     `gateway: ai-gateway ${haveGateway ? await gatewayVersion() : 'n/a'} (node dist/cli.js, ${settings.workers} worker${settings.workers > 1 ? 's' : ''}, log level ${settings.logLevel ?? 'default'}, logs to a file); routes /router/pass (OpenAI passthrough) and /router/translate (OpenAI→Anthropic)`,
     `peer: Portkey ${portkeyLabel}; floor: noop proxy (node:http, keep-alive Agent, piped bodies)`,

@@ -30,6 +30,8 @@ export interface SliceResult {
   errors: number;
   timeouts: number;
   durationSec: number;
+  /** Every 2xx response's latency in ms, sorted (kept out of the saved JSON by the scenario). */
+  latencies?: Float64Array;
 }
 
 export function runSlice(request: RequestSpec, options: SliceOptions): Promise<SliceResult> {
@@ -66,6 +68,7 @@ export function runSlice(request: RequestSpec, options: SliceOptions): Promise<S
           errors: result.errors,
           timeouts: result.timeouts,
           durationSec,
+          ...(keep ? { latencies: sorted } : {}),
         });
       },
     );

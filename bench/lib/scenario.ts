@@ -4,7 +4,7 @@
  * a shared, noisy machine lands on every target alike; the medians over rounds are reported.
  */
 import { runSlice, type SliceResult } from './load.js';
-import { median } from './stats.js';
+import { median, percentileSorted } from './stats.js';
 import { TARGET_LABELS, type Mode, type Target, type TargetId } from './targets.js';
 
 export interface ScenarioKey {
@@ -19,7 +19,9 @@ export interface TargetSummary {
   rps: number;
   rpsMin: number;
   rpsMax: number;
+  /** Median over rounds of each slice's p50. */
   p50: number;
+  /** Over every response of every round (a slice's own p99 rests on a few dozen responses). */
   p99: number;
   ok: number;
   non2xx: number;
@@ -38,8 +40,20 @@ export interface ScenarioPlan extends ScenarioKey {
   warmupSec: number;
 }
 
-function summarize(target: TargetId, slices: SliceResult[]): TargetSummary {
+/** All rounds' latencies of one target, sorted: a p99 over thousands of responses, not ~30. */
+function pooled(latencies: Float64Array[]): Float64Array {
+  const all = new Float64Array(latencies.reduce((n, l) => n + l.length, 0));
+  let at = 0;
+  for (const l of latencies) {
+    all.set(l, at);
+    at += l.length;
+  }
+  return all.sort();
+}
+
+function summarize(target: TargetId, slices: SliceResult[], latencies: Float64Array[]): TargetSummary {
   const rps = slices.map((s) => s.rps);
+  const all = pooled(latencies);
   return {
     target,
     rounds: slices.length,
@@ -47,7 +61,7 @@ function summarize(target: TargetId, slices: SliceResult[]): TargetSummary {
     rpsMin: Math.min(...rps),
     rpsMax: Math.max(...rps),
     p50: median(slices.map((s) => s.p50)),
-    p99: median(slices.map((s) => s.p99)),
+    p99: all.length > 0 ? percentileSorted(all, 99) : median(slices.map((s) => s.p99)),
     ok: slices.reduce((sum, s) => sum + s.ok, 0),
     non2xx: slices.reduce((sum, s) => sum + s.non2xx, 0),
     errors: slices.reduce((sum, s) => sum + s.errors + s.timeouts, 0),
@@ -68,9 +82,11 @@ export async function runScenario(plan: ScenarioPlan, log: (line: string) => voi
     }
   }
   const slices: ScenarioResult['slices'] = [];
+  const latencies = new Map<TargetId, Float64Array[]>(plan.targets.map((t) => [t.id, []]));
   for (let round = 0; round < plan.rounds; round++) {
     for (const target of rotate(plan.targets, round)) {
-      const result = await runSlice(target.request(mode), { connections, durationSec: plan.sliceSec });
+      const { latencies: sliceLatencies, ...result } = await runSlice(target.request(mode), { connections, durationSec: plan.sliceSec });
+      if (sliceLatencies) latencies.get(target.id)?.push(sliceLatencies);
       slices.push({ ...result, target: target.id, round });
       const failures = result.non2xx + result.errors + result.timeouts;
       log(
@@ -79,6 +95,6 @@ export async function runScenario(plan: ScenarioPlan, log: (line: string) => voi
       );
     }
   }
-  const summaries = plan.targets.map((target) => summarize(target.id, slices.filter((s) => s.target === target.id)));
+  const summaries = plan.targets.map((target) => summarize(target.id, slices.filter((s) => s.target === target.id), latencies.get(target.id) ?? []));
   return { profile, mode, connections, slices, summaries };
 }

@@ -96,6 +96,8 @@ export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
   /** V8/Node flags; default GATEWAY_NODE_FLAGS (what the gateway ships with). */
   nodeFlags?: string[];
+  /** Another build of the gateway (A/B against an earlier commit); default dist/cli.js. */
+  cli?: string;
 }
 
 export async function startGateway(scripts: ChildScripts, options: GatewayOptions): Promise<Server> {
@@ -103,7 +105,7 @@ export async function startGateway(scripts: ChildScripts, options: GatewayOption
   const configPath = join(WORK_DIR, `${options.name}.yaml`);
   await writeFile(configPath, gatewayConfigYaml(options.upstreamBaseUrl, options.workers, options.logLevel));
   const preloads = [scripts.loopbackOnly, ...(options.preloads ?? [])].flatMap((path) => ['--import', path]);
-  const child = await spawnChild(options.name, process.execPath, [...(options.nodeFlags ?? GATEWAY_NODE_FLAGS), ...preloads, GATEWAY_CLI, '--config', configPath, '--port', String(port)], {
+  const child = await spawnChild(options.name, process.execPath, [...(options.nodeFlags ?? GATEWAY_NODE_FLAGS), ...preloads, options.cli ?? GATEWAY_CLI, '--config', configPath, '--port', String(port)], {
     // bench/.work as cwd: the gateway must not pick up a developer's ./.env with real keys.
     cwd: WORK_DIR,
     env: {
