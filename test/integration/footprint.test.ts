@@ -15,7 +15,7 @@ import { startOpenAISimulator, type OpenAISimulator } from '../simulators/openai
 import { startAnthropicSimulator, type AnthropicSimulator } from '../simulators/anthropic.js';
 import { startBedrockSimulator, type BedrockSimulator } from '../simulators/bedrock.js';
 
-const AWS = { accessKeyId: 'AKIAFOOTPRINT0000001', secretAccessKey: 'footprint-secret-key-0000000000000000', region: 'us-east-1' };
+const AWS = { accessKeyId: 'test-footprint-access-key', secretAccessKey: 'footprint-secret-key-0000000000000000', region: 'us-east-1' };
 const PROBE = fileURLToPath(new URL('../helpers/loaded-modules-probe.mjs', import.meta.url));
 
 let openaiSim: OpenAISimulator;
