@@ -7,7 +7,7 @@
  * (README, Performance). A proxy's heap is mostly short-lived request objects over a small live set
  * (~11–15 MB); V8's defaults, tuned for large applications, reserve memory it never uses:
  * - `--max-semi-space-size=4`: a young generation of 2 × 4 MB instead of 2 × 16 (interleaved A/B:
- *   ~15 MB less resident from 16 to 8, ~9 MB more from 8 to 4), within ~2% of throughput;
+ *   ~15 MB less resident from 16 to 8, ~9 MB more from 8 to 4), throughput within the noise;
  * - `--heap-growing-percent=20`: after a full GC the old generation may grow by 20% (at least
  *   8 MB) before the next one, not up to 4× — under steady load the old space levels off at
  *   ~19 MB instead of creeping towards ~45 MB, and a full GC every ~20 s costs next to nothing;
