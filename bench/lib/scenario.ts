@@ -1,7 +1,8 @@
 /**
  * One scenario (latency profile × mode × connections) over several targets. Targets take turns in
  * short slices, round after round, each round starting with a different target, so slow drift of
- * a shared, noisy machine lands on every target alike; the medians over rounds are reported.
+ * a shared, noisy machine lands on every target alike. req/s and p50 are medians over rounds;
+ * p99 is taken over every response of every round.
  */
 import { runSlice, type SliceResult } from './load.js';
 import { median, percentileSorted } from './stats.js';
