@@ -116,6 +116,7 @@ export interface ToolCallDelta {
 
 export interface ChunkChoice {
   index: number;
+  /** A field added here must also be checked by the encoder's content-only shortcut (encode.ts). */
   delta: { role?: 'assistant'; content?: string | null; tool_calls?: ToolCallDelta[] };
   logprobs?: null;
   finish_reason: FinishReason | null;

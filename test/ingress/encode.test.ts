@@ -41,3 +41,27 @@ test('base64 embeddings are little-endian float32, like OpenAI', () => {
   const bytes = Buffer.from(out.data[0].embedding as string, 'base64');
   assert.deepEqual([bytes.readFloatLE(0), bytes.readFloatLE(4), bytes.readFloatLE(8)], [0.5, -1, 2]);
 });
+
+test('content-only chunks take the shortcut and come out exactly as the generic serialiser writes them', () => {
+  const encoder = new ChunkEncoder();
+  const generic = (c: ChatCompletionChunk) =>
+    `data: {"id":${JSON.stringify(c.id)},"object":"chat.completion.chunk","created":${c.created},"model":${JSON.stringify(c.model)},"choices":${JSON.stringify(c.choices)}}\n\n`;
+  for (const content of ['', 'plain', 'quote " and \\ and \n', 'é 😀 \u2028', '\u0000\u001f']) {
+    const c = chunk({ choices: [{ index: 0, delta: { content }, finish_reason: null }] });
+    assert.equal(encoder.encode(c), generic(c));
+  }
+  // Shapes the shortcut must leave to the serialiser: every field still arrives.
+  const others = [
+    chunk({ choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }),
+    chunk({ choices: [{ index: 0, delta: { content: 'x' }, finish_reason: 'stop' }] }),
+    chunk({ choices: [{ index: 1, delta: { content: 'x' }, finish_reason: null }] }),
+    chunk({ choices: [{ index: 0, delta: { content: 'x' }, logprobs: null, finish_reason: null }] }),
+    chunk({ choices: [{ index: 0, delta: { content: null }, finish_reason: null }] }),
+    chunk({ choices: [{ index: 0, delta: { content: 'x', tool_calls: [{ index: 0, function: { arguments: '{}' } }] }, finish_reason: null }] }),
+    chunk({ choices: [{ index: 0, delta: { content: 'a' }, finish_reason: null }, { index: 1, delta: { content: 'b' }, finish_reason: null }] }),
+  ];
+  for (const c of others) {
+    assert.equal(encoder.encode(c), generic(c));
+    assert.deepEqual(decode(encoder.encode(c)), c);
+  }
+});

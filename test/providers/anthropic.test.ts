@@ -401,6 +401,23 @@ describe('anthropic stream translation', () => {
     assert.deepEqual(deltas(byteByByte), deltas(out));
   });
 
+  it('translates deltas written in another JSON layout exactly like the usual one', async () => {
+    for (const name of ['anthropic-text.chunks.txt', 'anthropic-json-tool.1.chunks.txt']) {
+      const lines = await fixtureLines(name);
+      // Same events, spaced out and with the keys in another order: the full JSON parse reads them.
+      const respaced = lines.map((line) => {
+        const { type, ...rest } = JSON.parse(line) as { type: string };
+        // Indentation newlines are the only raw newlines (those in strings are escaped).
+        return JSON.stringify({ ...rest, type }, null, 1).replaceAll('\n', '');
+      });
+      assert.notDeepEqual(respaced, lines);
+      const usual = replay(toSse(lines), 7);
+      const other = replay(toSse(respaced), 7);
+      assert.deepEqual(other.errors, []);
+      assert.deepEqual(deltas(other), deltas(usual));
+    }
+  });
+
   const event = (json: Record<string, unknown>) => `event: ${String(json.type)}\ndata: ${JSON.stringify(json)}\n\n`;
   const start = (id = 'msg_x') => event({ type: 'message_start', message: { id, model: 'claude-y', usage: { input_tokens: 5, output_tokens: 1 } } });
 

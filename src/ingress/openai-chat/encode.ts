@@ -22,11 +22,24 @@ export class ChunkEncoder {
       this.created = chunk.created;
       this.prefix = `data: {"id":${JSON.stringify(chunk.id)},"object":"chat.completion.chunk","created":${chunk.created},"model":${JSON.stringify(chunk.model)},"choices":`;
     }
-    const choices = JSON.stringify(chunk.choices);
+    const choices = contentOnly(chunk) ?? JSON.stringify(chunk.choices);
     return chunk.usage === undefined
       ? `${this.prefix}${choices}}\n\n`
       : `${this.prefix}${choices},"usage":${JSON.stringify(chunk.usage)}}\n\n`;
   }
+}
+
+/**
+ * The choices of a plain content delta, built without the generic serialiser: most chunks of a
+ * translated stream are this one shape. Undefined for anything else (role, tool calls, finish).
+ */
+function contentOnly(chunk: ChatCompletionChunk): string | undefined {
+  if (chunk.choices.length !== 1) return undefined;
+  const choice = chunk.choices[0]!;
+  const { delta } = choice;
+  if (choice.index !== 0 || choice.finish_reason !== null || choice.logprobs !== undefined) return undefined;
+  if (typeof delta.content !== 'string' || delta.role !== undefined || delta.tool_calls !== undefined) return undefined;
+  return `[{"index":0,"delta":{"content":${JSON.stringify(delta.content)}},"finish_reason":null}]`;
 }
 
 /** An error after the 200 went out: the openai SDK raises an APIError for a chunk with `error`. */

@@ -7,6 +7,7 @@
  * carries the stop reason and cumulative usage, and `message_stop` closes with the finish
  * chunk followed by the usage chunk. `error` events and early EOF end the stream with an error.
  */
+import { StringDecoder } from 'node:string_decoder';
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import type { ChatCompletionChunk, ChunkChoice, FinishReason } from '../../core/chat-types.js';
 import { GatewayError } from '../../core/gateway-error.js';
@@ -16,6 +17,7 @@ import { mapAnthropicStreamError } from './anthropic-errors.js';
 import { convertAnthropicUsage } from './convert-anthropic-usage.js';
 import { JSON_RESPONSE_TOOL_NAME } from './json-response-tool.js';
 import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
+import { readBlockDelta } from './read-block-delta.js';
 
 type Phase = 'awaiting-message' | 'in-message' | 'finished';
 
@@ -31,7 +33,7 @@ const IGNORED: BlockState = { kind: 'ignored' };
 
 export class AnthropicStreamTranslator implements StreamTranslator {
   private readonly parser: EventSourceParser;
-  private readonly decoder = new TextDecoder();
+  private readonly decoder = new StringDecoder('utf8');
   private readonly created = Math.floor(Date.now() / 1000);
   private readonly providerName: string;
   private phase: Phase = 'awaiting-message';
@@ -59,21 +61,27 @@ export class AnthropicStreamTranslator implements StreamTranslator {
 
   write(bytes: Buffer): void {
     if (this.phase === 'finished') return;
-    // `stream: true` keeps a multi-byte character split across writes intact.
-    this.parser.feed(this.decoder.decode(bytes, { stream: true }));
+    // The decoder keeps a multi-byte character split across writes intact.
+    this.parser.feed(this.decoder.write(bytes));
   }
 
   end(): void {
     if (this.phase === 'finished') return;
     this.ending = true;
     // A last event missing its blank line is complete once its JSON parses; terminate it.
-    this.parser.feed(this.decoder.decode() + '\n\n');
+    this.parser.feed(this.decoder.end() + '\n\n');
     // The flush above may have delivered message_stop.
     if ((this.phase as Phase) !== 'finished') this.fail(502, 'stream ended early (no message_stop)');
   }
 
   private onEvent(message: EventSourceMessage): void {
-    if (this.phase === 'finished') return;
+    if (this.phase === 'finished' || message.event === 'ping') return;
+    // Deltas are most of a stream; they are read without parsing the whole event.
+    const fast = readBlockDelta(message.data);
+    if (fast) {
+      if (this.phase === 'in-message') this.onBlockDelta(fast.index, fast.kind, fast.value);
+      return;
+    }
     let event: AnthropicStreamEvent;
     try {
       event = JSON.parse(message.data) as AnthropicStreamEvent;
@@ -93,7 +101,10 @@ export class AnthropicStreamTranslator implements StreamTranslator {
         if (this.phase === 'in-message') this.onBlockStart(event);
         return;
       case 'content_block_delta':
-        if (this.phase === 'in-message') this.onBlockDelta(event);
+        if (this.phase === 'in-message' && event.delta) {
+          const { delta } = event;
+          this.onBlockDelta(event.index, delta.type, delta.type === 'text_delta' ? delta.text : delta.partial_json);
+        }
         return;
       case 'content_block_stop':
         if (this.phase === 'in-message') this.onBlockStop(event.index);
@@ -151,21 +162,21 @@ export class AnthropicStreamTranslator implements StreamTranslator {
     }
   }
 
-  private onBlockDelta(event: Extract<AnthropicStreamEvent, { type: 'content_block_delta' }>): void {
-    const state = this.blocks[event.index];
-    if (!state) return;
-    const { delta } = event;
+  /** `kind` is the delta's type; `value` its text (text_delta) or partial_json (input_json_delta). */
+  private onBlockDelta(index: number, kind: string, value: string | undefined): void {
+    const state = this.blocks[index];
+    if (!state || !value) return;
     if (state.kind === 'text') {
-      if (delta?.type === 'text_delta' && delta.text) this.emit({ content: delta.text }, null);
+      if (kind === 'text_delta') this.emit({ content: value }, null);
       return;
     }
-    if (delta?.type !== 'input_json_delta' || !delta.partial_json) return;
+    if (kind !== 'input_json_delta') return;
     if (state.kind === 'tool') {
       state.sentArguments = true;
-      this.emit({ tool_calls: [{ index: state.toolIndex, function: { arguments: delta.partial_json } }] }, null);
+      this.emit({ tool_calls: [{ index: state.toolIndex, function: { arguments: value } }] }, null);
     } else if (state.kind === 'json-response') {
       state.sentContent = true;
-      this.emit({ content: delta.partial_json }, null);
+      this.emit({ content: value }, null);
     }
   }
 

@@ -6,6 +6,7 @@
  * and usage chunks. Function calls arrive complete, one delta each. `usageMetadata` is
  * cumulative, so the last one wins. A stream that ends before any `finishReason` was cut off.
  */
+import { StringDecoder } from 'node:string_decoder';
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import type { ChatCompletionChunk, ChunkChoice } from '../../core/chat-types.js';
 import { GatewayError } from '../../core/gateway-error.js';
@@ -28,7 +29,7 @@ type Phase = 'streaming' | 'closed';
 export class GeminiStreamTranslator implements StreamTranslator {
   private readonly parser: EventSourceParser;
   // Splits may fall inside a multi-byte character; the decoder carries the partial bytes over.
-  private readonly decoder = new TextDecoder('utf-8');
+  private readonly decoder = new StringDecoder('utf8');
   private phase: Phase = 'streaming';
   private header: { id: string; created: number; model: string } | undefined;
   private readonly candidates: CandidateState[] = [];
@@ -47,12 +48,12 @@ export class GeminiStreamTranslator implements StreamTranslator {
 
   write(bytes: Buffer): void {
     if (this.phase === 'closed') return;
-    this.parser.feed(this.decoder.decode(bytes, { stream: true }));
+    this.parser.feed(this.decoder.write(bytes));
   }
 
   end(): void {
     if (this.phase === 'closed') return;
-    const rest = this.decoder.decode();
+    const rest = this.decoder.end();
     if (rest) this.parser.feed(rest);
     this.parser.reset({ consume: true });
     // Flushing the parser may have delivered an error event.
