@@ -4,10 +4,12 @@
  * or bodies (pino's redaction would cost ~2% of a request's CPU to guard objects we never log).
  */
 import { pino, type Logger } from 'pino';
+import { LineBatcher, type LineSink } from './line-batcher.js';
 
 export type { Logger };
 
-export function createLogger(level: string, destination: NodeJS.WritableStream = process.stdout): Logger {
+/** Lines reach `destination` once per event-loop turn (see LineBatcher), not one write per line. */
+export function createLogger(level: string, destination: LineSink = process.stdout): Logger {
   // Helicone's `telemetry.level` is an env-filter ("info,ai_gateway=debug"): take its default level.
   const first = level.split(',')[0]?.trim().toLowerCase() || 'info';
   const known = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -16,6 +18,6 @@ export function createLogger(level: string, destination: NodeJS.WritableStream =
       level: known.includes(first) ? first : 'info',
       base: undefined,
     },
-    destination,
+    new LineBatcher(destination),
   );
 }
