@@ -7,7 +7,6 @@
  * client is still an uncommitted failure, so the attempt loop can fall back.
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
 import type { ChatCompletionChunk, ChatRequest } from '../core/chat-types.js';
 import { GatewayError } from '../core/gateway-error.js';
 import type { AttemptOutcome, AttemptScope } from '../core/attempts.js';
@@ -18,6 +17,7 @@ import type { RouteTimeouts } from '../core/route-timeouts.js';
 import type { ChatTarget, StreamSink } from '../providers/types.js';
 import { ChunkEncoder, SSE_DONE, sseError } from '../ingress/openai-chat/encode.js';
 import { readJson, readText, upstreamFailure, type UpstreamClient, type UpstreamTimeouts } from '../upstream/client.js';
+import type { UpstreamBody } from '../upstream/upstream-body.js';
 import type { RequestContext } from './context.js';
 import type { Gateway } from './gateway.js';
 import { gatewayHeaders, PROVIDER_REQUEST_ID_HEADER } from './respond.js';
@@ -120,7 +120,7 @@ type OnEnd = (ok: boolean) => void;
 function pipeBody(
   ctx: RequestContext,
   scope: RequestScope,
-  body: Readable,
+  body: UpstreamBody,
   status: number,
   headers: OutgoingHttpHeaders,
   stream: boolean,
@@ -130,27 +130,29 @@ function pipeBody(
   const { res } = ctx;
   return new Promise((resolve) => {
     let started = false;
-    body.on('data', (chunk: Buffer) => {
-      if (!started) {
-        started = true;
-        res.writeHead(status, headers);
-        // Listeners on the client response only once it is ours: a failed attempt leaves none.
-        res.on('drain', () => body.resume());
-        resolve(undefined);
-      }
-      if (!res.write(chunk)) body.pause();
-    });
-    body.once('end', () => {
-      if (!started) return resolve(emptyResponse(provider));
-      res.end();
-      onEnd(true);
-    });
-    body.once('error', (err) => {
-      if (!started) return resolve(upstreamLost(err, provider, scope, false));
-      onEnd(false);
-      if (ctx.clientGone) return;
-      if (stream) res.end(sseError(upstreamLost(err, provider, scope, true)));
-      else res.destroy();
+    body.read({
+      data(chunk) {
+        if (!started) {
+          started = true;
+          res.writeHead(status, headers);
+          // Listeners on the client response only once it is ours: a failed attempt leaves none.
+          res.on('drain', () => body.resume());
+          resolve(undefined);
+        }
+        if (!res.write(chunk)) body.pause();
+      },
+      end() {
+        if (!started) return resolve(emptyResponse(provider));
+        res.end();
+        onEnd(true);
+      },
+      error(err) {
+        if (!started) return resolve(upstreamLost(err, provider, scope, false));
+        onEnd(false);
+        if (ctx.clientGone) return;
+        if (stream) res.end(sseError(upstreamLost(err, provider, scope, true)));
+        else res.destroy();
+      },
     });
   });
 }
@@ -159,7 +161,7 @@ function pipeBody(
 function translateStream(
   ctx: RequestContext,
   scope: RequestScope,
-  body: Readable,
+  body: UpstreamBody,
   target: ChatTarget,
   headers: OutgoingHttpHeaders,
   onFirstByte: () => void,
@@ -205,32 +207,34 @@ function translateStream(
       },
     };
     const translator = target.provider.adapter.chat.createStreamTranslator(target, sink);
-    body.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      translator.write(chunk);
-      if (!failed) flush();
-    });
-    body.once('end', () => {
-      if (failed) return;
-      translator.end();
-      if (failed) return;
-      if (!started) return resolve(emptyResponse(provider));
-      res.end(pending + SSE_DONE);
-      pending = '';
-      onEnd(true);
-    });
-    body.once('error', (err) => {
-      if (failed) return;
-      if (!started) {
-        failed = true;
-        return resolve(upstreamLost(err, provider, scope, false));
-      }
-      if (ctx.clientGone) {
-        failed = true;
+    body.read({
+      data(chunk) {
+        if (failed) return;
+        translator.write(chunk);
+        if (!failed) flush();
+      },
+      end() {
+        if (failed) return;
+        translator.end();
+        if (failed) return;
+        if (!started) return resolve(emptyResponse(provider));
+        res.end(pending + SSE_DONE);
+        pending = '';
         onEnd(true);
-        return;
-      }
-      sink.error(upstreamLost(err, provider, scope, true));
+      },
+      error(err) {
+        if (failed) return;
+        if (!started) {
+          failed = true;
+          return resolve(upstreamLost(err, provider, scope, false));
+        }
+        if (ctx.clientGone) {
+          failed = true;
+          onEnd(true);
+          return;
+        }
+        sink.error(upstreamLost(err, provider, scope, true));
+      },
     });
   });
 }

@@ -1,14 +1,17 @@
 /**
  * The upstream hop: one undici keep-alive Pool per origin (and connect timeout), with the
- * gateway's timeouts. undici's `request` hands back a Node Readable body, so bytes can be piped
- * without fetch/WHATWG-stream overhead.
+ * gateway's timeouts. Requests go through undici's `dispatch` with a handler of our own, which
+ * hands the body to its reader chunk by chunk (UpstreamBody) — no fetch, no web streams, and
+ * no Node Readable per response.
  *
  * Measured against node:http's Agent on the same load, undici costs ~25% less CPU per request;
  * it carries ~10 MB more resident memory (its HTTP parser is WebAssembly), which we accept.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import { createPool, poolRequest, type Pool } from './undici-parts.js';
+import type { Dispatcher } from 'undici';
+import { createPool, type Pool } from './undici-parts.js';
+import { collectBody, UpstreamBody } from './upstream-body.js';
 import { GatewayError } from '../core/gateway-error.js';
 import type { CancelSignal } from '../core/cancel-signal.js';
 import type { UpstreamRequest } from '../providers/types.js';
@@ -25,7 +28,7 @@ export interface UpstreamTimeouts {
 export interface UpstreamResponse {
   statusCode: number;
   headers: IncomingHttpHeaders;
-  body: Readable;
+  body: UpstreamBody;
 }
 
 export interface ProxyRequest {
@@ -68,14 +71,19 @@ export class UpstreamClient {
    * request, or the response still being read, which closes the upstream socket at once.
    */
   proxy(origin: string, req: ProxyRequest, timeouts: UpstreamTimeouts, signal: CancelSignal): Promise<UpstreamResponse> {
-    return poolRequest(this.pool(origin, timeouts.connectMs), {
-      method: req.method as 'POST',
-      path: req.path,
-      headers: req.headers,
-      body: req.body,
-      signal,
-      headersTimeout: timeouts.firstByteMs,
-      bodyTimeout: timeouts.totalMs,
+    return new Promise((resolve, reject) => {
+      const handler = new ResponseHandler(signal, resolve, reject);
+      this.pool(origin, timeouts.connectMs).dispatch(
+        {
+          method: req.method as Dispatcher.HttpMethod,
+          path: req.path,
+          headers: req.headers,
+          body: req.body,
+          headersTimeout: timeouts.firstByteMs,
+          bodyTimeout: timeouts.totalMs,
+        },
+        handler,
+      );
     });
   }
 
@@ -85,22 +93,67 @@ export class UpstreamClient {
 }
 
 /** Reads a whole (small) body as text, keeping at most `limit` bytes. */
-export async function readText(body: Readable, limit = 64 * 1024): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buf = chunk as Buffer;
-    if (size < limit) chunks.push(buf);
-    size += buf.length;
-  }
-  return Buffer.concat(chunks).toString('utf8').slice(0, limit);
+export async function readText(body: UpstreamBody, limit = 64 * 1024): Promise<string> {
+  return (await collectBody(body, limit)).toString('utf8').slice(0, limit);
 }
 
 /** Reads a whole body as JSON; a SyntaxError means the provider sent something else. */
-export async function readJson(body: Readable): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(chunk as Buffer);
-  return JSON.parse(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+export async function readJson(body: UpstreamBody): Promise<unknown> {
+  return JSON.parse((await collectBody(body)).toString('utf8'));
+}
+
+/**
+ * Resolves at the response headers with the body still arriving; rejects when the request
+ * fails before them. Cancelling the signal aborts the request at any point — a body being read
+ * then ends with the signal's reason as its error.
+ */
+class ResponseHandler implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private body: UpstreamBody | undefined;
+  private readonly stopListening: () => void;
+
+  constructor(
+    private readonly signal: CancelSignal,
+    private readonly resolve: (response: UpstreamResponse) => void,
+    private readonly reject: (err: Error) => void,
+  ) {
+    this.stopListening = signal.onAbort(this.onAbort);
+  }
+
+  private readonly onAbort = (): void => {
+    this.controller?.abort(abortReason(this.signal));
+  };
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.signal.aborted) controller.abort(abortReason(this.signal));
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    // 1xx informational responses come before the real one.
+    if (statusCode < 200) return;
+    this.body = new UpstreamBody(controller);
+    this.resolve({ statusCode, headers, body: this.body });
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.body?.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.stopListening();
+    this.body?.finish(true);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    this.stopListening();
+    if (this.body) this.body.finish(err);
+    else this.reject(err);
+  }
+}
+
+function abortReason(signal: CancelSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('request cancelled');
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);

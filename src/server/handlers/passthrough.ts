@@ -83,10 +83,12 @@ export async function handlePassthrough(gw: Gateway, ctx: RequestContext, provid
   const { res } = ctx;
   res.writeHead(response.statusCode, downstreamHeaders(response.headers, gatewayHeaders(ctx)));
   const body = response.body;
-  body.on('data', (chunk: Buffer) => {
-    if (!res.write(chunk)) body.pause();
-  });
   res.on('drain', () => body.resume());
-  body.once('end', () => res.end());
-  body.once('error', () => res.destroy());
+  body.read({
+    data(chunk) {
+      if (!res.write(chunk)) body.pause();
+    },
+    end: () => res.end(),
+    error: () => res.destroy(),
+  });
 }
