@@ -20,7 +20,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './config/errors.js';
 import { prepare, credentialLines, deadRouters, type Startup } from './startup.js';
-import { createLogger } from './observability/logger.js';
+import { createLogging } from './observability/logger.js';
 import { createGateway } from './server/gateway.js';
 import { createHttpServer } from './server/http-server.js';
 
@@ -90,7 +90,8 @@ function runCheck(startup: Startup): void {
 
 async function serve(startup: Startup, portOverride: number | undefined, workers: number): Promise<void> {
   const { loaded, compiled, dotenvNames } = startup;
-  const logger = createLogger(compiled.config.telemetry.level);
+  const logging = createLogging(compiled.config.telemetry.level);
+  const { logger } = logging;
   const isPrimary = cluster.isPrimary;
   if (isPrimary) {
     logger.info({ source: loaded.source, envOverrides: loaded.envOverrides, dotenv: dotenvNames }, 'config loaded');
@@ -125,7 +126,7 @@ async function serve(startup: Startup, portOverride: number | undefined, workers
     process.once('SIGINT', stop);
     return;
   }
-  const gateway = createGateway(compiled, logger);
+  const gateway = createGateway(compiled, logging);
   const server = createHttpServer(gateway);
   server.on('error', (err) => fail(`cannot listen on ${address}:${port}: ${err.message}`));
   server.listen(port, address, () => {

@@ -1,6 +1,7 @@
 /** Everything a handler needs, built once at startup. */
 import type { CompiledGateway } from '../config/compile.js';
-import type { Logger } from '../observability/logger.js';
+import type { AccessLog } from '../observability/access-log.js';
+import type { Logger, Logging } from '../observability/logger.js';
 import { UpstreamClient } from '../upstream/client.js';
 
 export interface Gateway {
@@ -8,15 +9,17 @@ export interface Gateway {
   /** One client for every route: timeouts travel with each request. */
   upstream: UpstreamClient;
   logger: Logger;
+  accessLog: AccessLog;
   maxBodyBytes: number;
   exposeProviderRequestId: boolean;
 }
 
-export function createGateway(compiled: CompiledGateway, logger: Logger): Gateway {
+export function createGateway(compiled: CompiledGateway, { logger, accessLog }: Logging): Gateway {
   return {
     compiled,
     upstream: new UpstreamClient(),
     logger,
+    accessLog,
     maxBodyBytes: compiled.config.server['max-body-size'],
     exposeProviderRequestId: compiled.config['response-headers']['provider-request-id'],
   };

@@ -35,22 +35,19 @@ function pathOnly(url: string | undefined): string | undefined {
 }
 
 function logDone(gw: Gateway, ctx: RequestContext): void {
-  if (!gw.logger.isLevelEnabled('info')) return;
+  if (!gw.accessLog.enabled) return;
   const { res } = ctx;
   const write = (): void =>
-    gw.logger.info(
-      {
-        requestId: ctx.id,
-        method: ctx.req.method,
-        path: pathOnly(ctx.req.url),
-        status: res.statusCode,
-        provider: ctx.provider,
-        attempts: ctx.attempts || undefined,
-        ms: Math.round(ctx.elapsedMs() * 10) / 10,
-        clientGone: ctx.clientGone || undefined,
-      },
-      'request',
-    );
+    gw.accessLog.write({
+      requestId: ctx.id,
+      method: ctx.req.method,
+      path: pathOnly(ctx.req.url),
+      status: res.statusCode,
+      provider: ctx.provider,
+      attempts: ctx.attempts || undefined,
+      ms: Math.round(ctx.elapsedMs() * 10) / 10,
+      clientGone: ctx.clientGone || undefined,
+    });
   if (res.writableFinished || ctx.clientGone) write();
   else ctx.onClose(write);
 }
