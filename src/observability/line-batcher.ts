@@ -1,6 +1,7 @@
 /**
- * A log destination that gathers the lines of one event-loop turn into one write, so a busy
- * gateway makes one write call per turn instead of one per request.
+ * A log destination that gathers lines for up to `flushMs` (50 ms by default) into one write,
+ * so the gateway makes one write call per batch instead of one per request — also at one
+ * connection, where a per-request write (and the odd slow one) sits between two requests.
  *
  * Each write holds whole lines and at most PIPE_BUF bytes (a longer line goes alone, as it would
  * unbatched): the kernel writes that much to a pipe atomically, so the lines of several worker
@@ -15,12 +16,17 @@ export interface LineSink {
   write(chunk: string): unknown;
 }
 
+export const DEFAULT_FLUSH_MS = 50;
+
 export class LineBatcher {
   private lines: string[] = [];
   private bytes = 0;
-  private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly out: LineSink) {
+  constructor(
+    private readonly out: LineSink,
+    private readonly flushMs = DEFAULT_FLUSH_MS,
+  ) {
     process.once('exit', this.flush);
   }
 
@@ -30,15 +36,16 @@ export class LineBatcher {
     if (this.bytes + size > PIPE_BUF) this.flush();
     this.lines.push(line);
     this.bytes += size;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(this.flush);
-    }
+    // Unref'd: pending lines never keep the process alive; the exit handler writes them.
+    this.timer ??= setTimeout(this.flush, this.flushMs).unref();
     return true;
   }
 
   readonly flush = (): void => {
-    this.scheduled = false;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     if (this.lines.length === 0) return;
     const text = this.lines.length === 1 ? this.lines[0]! : this.lines.join('');
     this.lines = [];

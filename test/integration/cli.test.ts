@@ -103,3 +103,25 @@ test('the V8 flags are the same in the bin’s shebang, `npm start` and the benc
   assert.equal(shebang, `#!/usr/bin/env -S node ${flags}`);
   assert.equal(start, `node ${flags} dist/cli.js`);
 });
+
+test('access lines are batched but none is lost: each request has its line by the time the gateway has exited', async () => {
+  const gw = await startGateway({});
+  const paths = ['/health', '/health?key=secret-query-value', '/no-such-route'];
+  for (const path of paths) await (await fetch(`${gw.url}${path}`)).arrayBuffer();
+  await gw.stop();
+  const lines = gw
+    .output()
+    .split('\n')
+    .filter((line) => line.includes('"msg":"request"'))
+    .map((line) => JSON.parse(line) as { level: number; time: number; method: string; path: string; status: number });
+  assert.deepEqual(
+    lines.map(({ method, path, status }) => ({ method, path, status })),
+    [
+      { method: 'GET', path: '/health', status: 200 },
+      { method: 'GET', path: '/health', status: 200 },
+      { method: 'GET', path: '/no-such-route', status: 400 },
+    ],
+  );
+  for (const line of lines) assert.equal(line.level, 30);
+  assert.ok(!gw.output().includes('secret-query-value'));
+});
