@@ -15,7 +15,7 @@ export interface Logging {
   accessLog: AccessLog;
 }
 
-/** Lines reach `destination` once per event-loop turn (see LineBatcher), not one write per line. */
+/** Lines reach `destination` in batches (see LineBatcher), not one write per line. */
 export function createLogging(level: string, destination: LineSink = process.stdout): Logging {
   // Helicone's `telemetry.level` is an env-filter ("info,ai_gateway=debug"): take its default level.
   const first = level.split(',')[0]?.trim().toLowerCase() || 'info';

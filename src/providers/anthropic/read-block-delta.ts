@@ -5,8 +5,8 @@
  *   {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello"}}
  *   {"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"a\""}}
  *
- * One compiled pattern matches that layout (about 4× faster than JSON.parse of the event), and
- * only a value holding an escape is decoded. Anything that departs from the layout (other fields,
+ * One compiled pattern matches that layout (2–4× faster than JSON.parse of the event, measured),
+ * and only a value holding an escape is decoded. Anything that departs from the layout (other fields,
  * spacing, key order, a bad escape) returns undefined and the caller parses the event as JSON,
  * so this is a shortcut, never a second grammar.
  */
