@@ -85,7 +85,7 @@ export class UpstreamBody {
   }
 }
 
-/** Collects a whole body; with `limit`, keeps at most that many bytes (and reads the rest away). */
+/** Collects a whole body; with `limit`, stops keeping chunks once `limit` bytes are kept (the rest is read away). */
 export function collectBody(body: UpstreamBody, limit = Infinity): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
