@@ -19,7 +19,7 @@ import cluster from 'node:cluster';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './config/errors.js';
-import { prepare, credentialLines, deadRouters, type Startup } from './startup.js';
+import { prepare, credentialLines, deadRouters, strictProblems, type Startup } from './startup.js';
 import { createLogging } from './observability/logger.js';
 import { createGateway } from './server/gateway.js';
 import { createHttpServer } from './server/http-server.js';
@@ -28,7 +28,8 @@ const HELP = `ai-gateway — one OpenAI-compatible endpoint in front of every pr
 
 Usage:
   ai-gateway [--config FILE] [--port N] [--workers N]   start the gateway
-  ai-gateway check [--config FILE]                      validate the config and show credentials
+  ai-gateway check [--config FILE] [--strict]           validate the config and show credentials
+                                                        (--strict: unknown keys are errors too)
 
 Options:
   -c, --config FILE   config file (default: ./ai-gateway-config.yaml, else the embedded default)
@@ -68,7 +69,7 @@ async function load(configPath: string | undefined): Promise<Startup> {
   }
 }
 
-function runCheck(startup: Startup): void {
+function runCheck(startup: Startup, strict = false): void {
   const { loaded, compiled } = startup;
   const out: string[] = [`config: ${loaded.source}: valid`];
   out.push('credentials:', ...credentialLines(compiled).map((l) => `  ${l}`));
@@ -80,12 +81,11 @@ function runCheck(startup: Startup): void {
   for (const w of compiled.warnings) out.push(`warning: ${w}`);
   for (const key of compiled.notImplemented) out.push(`note: "${key}" is accepted but not acted on yet`);
   const dead = deadRouters(compiled);
-  if (dead.length > 0) {
-    out.push(`error: router(s) ${dead.join(', ')} can use no provider — set the missing credentials`);
-    process.stdout.write(`${out.join('\n')}\n`);
-    process.exit(1);
-  }
+  const ignored = strict ? strictProblems(startup) : [];
+  if (ignored.length > 0) out.push(`error: --strict: ${ignored.length} key(s) in the config are ignored (warnings above)`);
+  if (dead.length > 0) out.push(`error: router(s) ${dead.join(', ')} can use no provider — set the missing credentials`);
   process.stdout.write(`${out.join('\n')}\n`);
+  if (dead.length > 0 || ignored.length > 0) process.exit(1);
 }
 
 async function serve(startup: Startup, portOverride: number | undefined, workers: number): Promise<void> {
@@ -157,6 +157,7 @@ async function main(): Promise<void> {
         workers: { type: 'string', short: 'w' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
+        strict: { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -176,7 +177,7 @@ async function main(): Promise<void> {
   const port = parsePositiveInt(values.port, '--port', 0);
   const workersFlag = parsePositiveInt(values.workers, '--workers', 1);
   const startup = await load(values.config);
-  if (command === 'check') return runCheck(startup);
+  if (command === 'check') return runCheck(startup, values.strict);
   await serve(startup, port, workersFlag ?? startup.compiled.config.server.workers);
 }
 

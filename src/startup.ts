@@ -3,8 +3,9 @@
  * request — one line per provider, found (variable + fingerprint) or missing (what to set).
  */
 import { loadDotEnv } from './secrets/dotenv.js';
-import { loadConfig, type LoadedConfig } from './config/load.js';
+import { configError, loadConfig, type LoadedConfig } from './config/load.js';
 import { compileGateway, type CompiledGateway } from './config/compile.js';
+import { ConfigError } from './config/errors.js';
 
 export interface Startup {
   loaded: LoadedConfig;
@@ -15,8 +16,21 @@ export interface Startup {
 export async function prepare(configPath: string | undefined, cwd: string, env: NodeJS.ProcessEnv): Promise<Startup> {
   const dotenvNames = await loadDotEnv(cwd, env);
   const loaded = await loadConfig(configPath, cwd, env);
-  const compiled = compileGateway(loaded.config, env, { embedded: loaded.embedded, source: loaded.source });
+  let compiled: CompiledGateway;
+  try {
+    compiled = compileGateway(loaded.config, env, { embedded: loaded.embedded, source: loaded.source });
+  } catch (err) {
+    if (err instanceof ConfigError) throw configError(err.problems, err.source, loaded.overrides);
+    throw err;
+  }
+  // Unknown keys Helicone would ignore: the gateway starts, and says so.
+  compiled.warnings.unshift(...loaded.unknownKeys);
   return { loaded, compiled, dotenvNames };
+}
+
+/** What `ai-gateway check --strict` fails on beyond `check`: keys that are ignored. */
+export function strictProblems(startup: Startup): string[] {
+  return startup.loaded.unknownKeys;
 }
 
 /** Providers worth a line: those used by a router, and every provider with credentials. */

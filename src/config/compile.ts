@@ -4,10 +4,12 @@
  */
 import { KNOWN_PROVIDERS, type AdapterKind } from './embedded/providers.js';
 import { defaultModelMapping } from './embedded/model-mapping.js';
-import type { GatewayConfig, BalanceStrategyConfig, RouterConfig } from './schema.js';
+import type { GatewayConfig, BalanceStrategyConfig, ProviderConfig, RouterConfig } from './schema.js';
+import { regionFromBedrockHost } from '../providers/bedrock/region-from-host.js';
+import { notActedOn } from './not-acted-on.js';
 import { ConfigError, suggestKey } from './errors.js';
 import { CredentialStore, type CredentialStatus } from '../secrets/credential-store.js';
-import type { ProviderRuntime } from '../providers/types.js';
+import type { Credentials, ProviderRuntime } from '../providers/types.js';
 import { adapterFor } from '../providers/registry.js';
 import { Router, type RouterTarget, type UnavailableTarget } from '../core/router.js';
 import { TargetStats } from '../core/balance/target-stats.js';
@@ -53,6 +55,11 @@ function bedrockBaseUrl(configured: string | undefined, region: string | undefin
   return region ? `https://bedrock-runtime.${region}.amazonaws.com/` : KNOWN_PROVIDERS.bedrock.baseUrl;
 }
 
+/** Bedrock's region: `region`, else the one in the base-url host, else `AWS_REGION`. */
+function bedrockRegion(custom: ProviderConfig | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  return custom?.region?.trim() || regionFromBedrockHost(custom?.['base-url']) || env.AWS_REGION?.trim() || undefined;
+}
+
 function buildProviders(config: GatewayConfig, env: NodeJS.ProcessEnv): { entries: Map<string, ProviderEntry>; problems: string[] } {
   const entries = new Map<string, ProviderEntry>();
   const problems: string[] = [];
@@ -68,7 +75,7 @@ function buildProviders(config: GatewayConfig, env: NodeJS.ProcessEnv): { entrie
       continue;
     }
     const kind: AdapterKind = known?.kind ?? 'openai-compatible';
-    const region = kind === 'bedrock' ? (custom?.region ?? env.AWS_REGION?.trim() ?? undefined) : custom?.region;
+    const region = kind === 'bedrock' ? bedrockRegion(custom, env) : custom?.region;
     const base = kind === 'bedrock' ? bedrockBaseUrl(custom?.['base-url'], region) : (custom?.['base-url'] ?? known.baseUrl);
     const models = custom?.models ?? known?.models ?? [];
     const runtime: ProviderRuntime = {
@@ -82,6 +89,13 @@ function buildProviders(config: GatewayConfig, env: NodeJS.ProcessEnv): { entrie
     entries.set(name, { runtime, kind, served: new ModelSet(models) });
   }
   return { entries, problems };
+}
+
+/** A router's own Bedrock base-url in another region signs for that region. */
+function routerCredentials(credentials: Credentials, override: ProviderConfig | undefined): Credentials {
+  if (credentials.kind !== 'aws' || !override) return credentials;
+  const region = override.region?.trim() || regionFromBedrockHost(override['base-url']);
+  return region && region !== credentials.region ? { ...credentials, region } : credentials;
 }
 
 function strategyFor(config: BalanceStrategyConfig): Strategy {
@@ -98,6 +112,7 @@ interface TargetSpec {
 function targetSpecs(balance: BalanceStrategyConfig, path: string): TargetSpec[] {
   switch (balance.strategy) {
     case 'latency':
+    case 'balanced-latency':
     case 'provider-latency':
       return balance.providers.map((provider, i) => ({ provider, weight: 1, path: `${path}.providers[${i}]` }));
     case 'weighted':
@@ -123,10 +138,20 @@ interface CompileContext {
   credentials: CredentialStore;
   health: HealthRegistry;
   catalog: ModelSet;
+  /** The embedded mapping with `default-model-mapping` merged in key by key. */
+  defaultMapping: Record<string, string[]>;
   clock: Clock;
   random: Random | undefined;
   problems: string[];
   warnings: string[];
+}
+
+/**
+ * `default-model-mapping` adds to the embedded mapping key by key, as Helicone merges its config
+ * over the defaults: a user entry replaces that model's list only, every other entry stays.
+ */
+export function mergedDefaultMapping(config: GatewayConfig): Record<string, string[]> {
+  return { ...defaultModelMapping(), ...config['default-model-mapping'] };
 }
 
 function compileRouter(id: string, routerConfig: RouterConfig, ctx: CompileContext): Router | undefined {
@@ -168,7 +193,7 @@ function compileRouter(id: string, routerConfig: RouterConfig, ctx: CompileConte
       : entry.runtime;
     targets.push({
       provider: runtime,
-      credentials: status.credentials,
+      credentials: routerCredentials(status.credentials, override),
       fixedModel: spec.model,
       weight: weights > 0 ? spec.weight / weights : 1,
       stats: new TargetStats(discover['default-rtt'], discover['discover-decay'], ctx.clock),
@@ -183,7 +208,8 @@ function compileRouter(id: string, routerConfig: RouterConfig, ctx: CompileConte
         : `router "${id}": no provider has credentials; its requests will fail until you set ${unavailable.map((x) => x.missing.join(' and ')).join(' or ')}`,
     );
   }
-  const mapping = routerConfig['model-mappings'] ?? ctx.config['default-model-mapping'] ?? defaultModelMapping();
+  // Helicone's rule: a router's model-mappings replaces the default mapping for that router.
+  const mapping = routerConfig['model-mappings'] ?? ctx.defaultMapping;
   return new Router({
     id,
     strategy: strategyFor(balance),
@@ -198,23 +224,6 @@ function compileRouter(id: string, routerConfig: RouterConfig, ctx: CompileConte
     clock: ctx.clock,
   });
 }
-
-const NOT_IMPLEMENTED_KEYS: Array<[string, (c: GatewayConfig) => unknown]> = [
-  ['cache-store', (c) => c['cache-store']],
-  ['rate-limit-store', (c) => c['rate-limit-store']],
-  ['global', (c) => c.global],
-  ['unified-api', (c) => c['unified-api']?.cache ?? c['unified-api']?.['rate-limit']],
-  ['helicone', (c) => c.helicone],
-  ['deployment-target', (c) => c['deployment-target']],
-  ['control-plane', (c) => c['control-plane']],
-  ['database', (c) => c.database],
-  ['minio', (c) => c.minio],
-  ['server.tls', (c) => c.server.tls],
-  // Logs are JSON lines on stdout; OpenTelemetry export and other formats come later.
-  ['telemetry.exporter', (c) => (c.telemetry.exporter === 'stdout' ? undefined : c.telemetry.exporter)],
-  ['telemetry.otlp-endpoint', (c) => c.telemetry['otlp-endpoint']],
-  ['telemetry.format', (c) => (c.telemetry.format === 'json' ? undefined : c.telemetry.format)],
-];
 
 /** `discover.monitor.health` → settings. `interval` is the first ejection's length. */
 function healthSettings(config: GatewayConfig, problems: string[]): HealthSettings {
@@ -247,7 +256,12 @@ export function compileGateway(config: GatewayConfig, env: NodeJS.ProcessEnv, op
   if (!(config.discover['discover-decay'] > 0)) problems.push('discover.discover-decay: must be longer than 0');
   const catalog = new ModelSet([...entries.values()].flatMap((e) => e.runtime.models));
   const credentials = new CredentialStore(
-    [...entries.values()].map((e) => ({ name: e.runtime.name, kind: e.kind, region: e.runtime.region })),
+    [...entries.values()].map((e) => ({
+      name: e.runtime.name,
+      kind: e.kind,
+      region: e.runtime.region,
+      keyless: config.providers[e.runtime.name]?.['api-key'] === 'none',
+    })),
     env,
   );
   const warnings: string[] = [];
@@ -268,6 +282,7 @@ export function compileGateway(config: GatewayConfig, env: NodeJS.ProcessEnv, op
     }
   }
   const routers = new Map<string, Router>();
+  const defaultMapping = mergedDefaultMapping(config);
   for (const [id, routerConfig] of Object.entries(routerConfigs)) {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) {
       problems.push(`routers.${id}: a router id is 1–64 characters of letters, digits, "-" and "_"`);
@@ -279,6 +294,7 @@ export function compileGateway(config: GatewayConfig, env: NodeJS.ProcessEnv, op
       credentials,
       health,
       catalog,
+      defaultMapping,
       clock,
       random: options.random,
       problems,
@@ -287,10 +303,7 @@ export function compileGateway(config: GatewayConfig, env: NodeJS.ProcessEnv, op
     if (router) routers.set(id, router);
   }
   if (problems.length > 0) throw new ConfigError(problems, options.source);
-  const notImplemented = NOT_IMPLEMENTED_KEYS.filter(([, get]) => get(config) !== undefined).map(([key]) => key);
-  for (const [id, r] of Object.entries(routerConfigs)) {
-    for (const key of ['cache', 'rate-limit'] as const) if (r[key] !== undefined) notImplemented.push(`routers.${id}.${key}`);
-  }
+  const notImplemented = notActedOn(config);
   const timeouts = resolveTimeouts(config.dispatcher);
   return { config, providers: entries, credentials, routers, health, timeouts, clock, warnings, notImplemented };
 }

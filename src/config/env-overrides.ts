@@ -13,8 +13,15 @@ function segmentToKey(segment: string): string {
   return SNAKE_CASE_KEYS.has(lower) ? lower : lower.replace(/_/g, '-');
 }
 
-export function applyEnvOverrides(config: Record<string, unknown>, env: NodeJS.ProcessEnv): string[] {
-  const applied: string[] = [];
+export interface EnvOverride {
+  /** Config path, `server.port`. */
+  key: string;
+  /** The variable that set it, `AI_GATEWAY__SERVER__PORT`. */
+  variable: string;
+}
+
+export function applyEnvOverrides(config: Record<string, unknown>, env: NodeJS.ProcessEnv): EnvOverride[] {
+  const applied: EnvOverride[] = [];
   for (const [name, raw] of Object.entries(env)) {
     if (!name.startsWith(PREFIX) || raw === undefined) continue;
     const path = name.slice(PREFIX.length).split('__').filter(Boolean).map(segmentToKey);
@@ -33,7 +40,24 @@ export function applyEnvOverrides(config: Record<string, unknown>, env: NodeJS.P
       value = raw;
     }
     node[path[path.length - 1]] = value;
-    applied.push(path.join('.'));
+    applied.push({ key: path.join('.'), variable: name });
   }
   return applied;
+}
+
+/**
+ * A problem about a key some variable set names that variable, not the file: `server.port: …`
+ * becomes `AI_GATEWAY__SERVER__PORT (server.port): …`. Problems start with their config path.
+ */
+export function attributeToVariables(problems: string[], overrides: readonly EnvOverride[]): { problems: string[]; allFromEnv: boolean } {
+  if (overrides.length === 0) return { problems, allFromEnv: false };
+  let fromEnv = 0;
+  const out = problems.map((problem) => {
+    const path = /^[^\s:]+/.exec(problem)?.[0] ?? '';
+    const match = overrides.find((o) => path === o.key || path.startsWith(`${o.key}.`) || path.startsWith(`${o.key}[`));
+    if (!match) return problem;
+    fromEnv++;
+    return `${match.variable} (${problem.slice(0, path.length)})${problem.slice(path.length)}`;
+  });
+  return { problems: out, allFromEnv: fromEnv === problems.length };
 }

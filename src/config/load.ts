@@ -6,8 +6,9 @@ import { readFile, access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { configSchema, type GatewayConfig } from './schema.js';
-import { applyEnvOverrides } from './env-overrides.js';
+import { applyEnvOverrides, attributeToVariables, type EnvOverride } from './env-overrides.js';
 import { ConfigError, describeIssues } from './errors.js';
+import { unknownKeyWarnings } from './unknown-keys.js';
 
 export const DEFAULT_CONFIG_FILE = 'ai-gateway-config.yaml';
 
@@ -19,6 +20,10 @@ export interface LoadedConfig {
   embedded: boolean;
   /** Keys set from `AI_GATEWAY__…` variables. */
   envOverrides: string[];
+  /** The same, with the variable that set each key (to name it in error messages). */
+  overrides: EnvOverride[];
+  /** Unknown keys in sections Helicone reads leniently: warnings, fatal only for `check --strict`. */
+  unknownKeys: string[];
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -39,7 +44,8 @@ export async function locateConfig(explicit: string | undefined, cwd: string): P
 export function parseConfigText(text: string, source: string, env: NodeJS.ProcessEnv): Omit<LoadedConfig, 'embedded'> {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(doc.errors.map((e) => `YAML syntax: ${e.message.split('\n')[0]}`), source);
+    // The whole message: it names the line and column and quotes the line with a caret.
+    throw new ConfigError(doc.errors.map((e) => `YAML syntax: ${e.message.trimEnd()}`), source);
   }
   const raw: unknown = doc.toJS() ?? {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -49,10 +55,17 @@ export function parseConfigText(text: string, source: string, env: NodeJS.Proces
 }
 
 function validate(raw: Record<string, unknown>, source: string, env: NodeJS.ProcessEnv): Omit<LoadedConfig, 'embedded'> {
-  const envOverrides = applyEnvOverrides(raw, env);
+  const overrides = applyEnvOverrides(raw, env);
   const result = configSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(describeIssues(configSchema, result.error), source);
-  return { config: result.data, source, envOverrides };
+  if (!result.success) throw configError(describeIssues(configSchema, result.error, raw), source, overrides);
+  const unknownKeys = attributeToVariables(unknownKeyWarnings(configSchema, raw), overrides).problems;
+  return { config: result.data, source, envOverrides: overrides.map((o) => o.key), overrides, unknownKeys };
+}
+
+/** Problems about keys an `AI_GATEWAY__…` variable set name the variable; all of them → the source is the environment. */
+export function configError(problems: string[], source: string, overrides: readonly EnvOverride[]): ConfigError {
+  const attributed = attributeToVariables(problems, overrides);
+  return new ConfigError(attributed.problems, attributed.allFromEnv ? 'environment' : source);
 }
 
 export async function loadConfig(explicit: string | undefined, cwd: string, env: NodeJS.ProcessEnv): Promise<LoadedConfig> {

@@ -1,6 +1,9 @@
 /**
  * The config file schema: Helicone AI Gateway's format (kebab-case), plus a few keys of ours.
- * Objects are strict so a typo is reported with its path and the closest valid key.
+ * Most objects are strict so a typo is reported with its path and the closest valid key. The
+ * sections where Helicone ignores unknown keys (`routers.<id>`, `retries`, `providers.<p>`,
+ * `response-headers`, `dispatcher`) are lenient here too: an unknown key there is a startup
+ * warning (see unknown-keys.ts), and `ai-gateway check --strict` fails on it.
  * Validated once at startup; requests never touch this module.
  */
 import { z } from 'zod';
@@ -31,20 +34,33 @@ const url = z.string().url();
 /** Sections we accept for Helicone compatibility without acting on all of their keys yet. */
 const accepted = z.record(z.unknown());
 
-const providerConfig = z
-  .object({
-    'base-url': url.optional(),
-    models: z.array(z.string()).optional(),
-    version: z.string().optional(),
-    region: z.string().optional(),
-  })
-  .strict();
+/** `api-key: none`: the provider needs no credential (vLLM, llama.cpp, LM Studio). Keys live in the environment only. */
+const apiKey = z.string().transform((value, ctx) => {
+  if (value.trim().toLowerCase() === 'none') return 'none' as const;
+  ctx.addIssue({
+    code: z.ZodIssueCode.custom,
+    message: 'only "none" is accepted here (a provider that needs no key); put keys in the environment or .env, never in the config file',
+  });
+  return z.NEVER;
+});
+
+/** Lenient (Helicone ignores unknown keys here): unknown keys are warned about, not fatal. */
+const providerConfig = z.object({
+  'base-url': url.optional(),
+  models: z.array(z.string()).optional(),
+  version: z.string().optional(),
+  region: z.string().optional(),
+  'api-key': apiKey.optional(),
+});
+export type ProviderConfig = z.infer<typeof providerConfig>;
 
 const weightedProvider = z.object({ provider: z.string(), weight: decimal }).strict();
 const weightedModel = z.object({ model: z.string(), weight: decimal }).strict();
 
 const balanceStrategy = z.discriminatedUnion('strategy', [
   z.object({ strategy: z.literal('latency'), providers: z.array(z.string()).min(1) }).strict(),
+  // Helicone's own name for `latency` (its serialised form).
+  z.object({ strategy: z.literal('balanced-latency'), providers: z.array(z.string()).min(1) }).strict(),
   z.object({ strategy: z.literal('provider-latency'), providers: z.array(z.string()).min(1) }).strict(),
   z.object({ strategy: z.literal('weighted'), providers: z.array(weightedProvider).min(1) }).strict(),
   z.object({ strategy: z.literal('provider-weighted'), providers: z.array(weightedProvider).min(1) }).strict(),
@@ -53,53 +69,50 @@ const balanceStrategy = z.discriminatedUnion('strategy', [
 ]);
 export type BalanceStrategyConfig = z.infer<typeof balanceStrategy>;
 
+/** Helicone's `max-retries` is a u8. */
+const maxRetries = z.number().int().min(0).max(255).default(2);
+
+/** Lenient, as in Helicone. */
 const retries = z.discriminatedUnion('strategy', [
-  z
-    .object({
-      strategy: z.literal('exponential'),
-      'min-delay': duration.default('1s'),
-      'max-delay': duration.default('30s'),
-      'max-retries': z.number().int().min(0).max(10).default(2),
-      factor: decimal.default(2),
-    })
-    .strict(),
-  z
-    .object({
-      strategy: z.literal('constant'),
-      delay: duration.default('1s'),
-      'max-retries': z.number().int().min(0).max(10).default(2),
-    })
-    .strict(),
+  z.object({
+    strategy: z.literal('exponential'),
+    'min-delay': duration.default('1s'),
+    'max-delay': duration.default('30s'),
+    'max-retries': maxRetries,
+    factor: decimal.default(2),
+  }),
+  z.object({
+    strategy: z.literal('constant'),
+    delay: duration.default('1s'),
+    'max-retries': maxRetries,
+  }),
 ]);
 export type RetriesConfig = z.infer<typeof retries>;
 
-/** Upstream timeouts (see core/route-timeouts.ts); a router's block overrides key by key. */
-const timeouts = z
-  .object({
-    /** The whole request: every attempt, backoff wait and the full response. */
-    timeout: duration.optional(),
-    /** Helicone's spelling (its dispatcher struct is snake_case). */
-    connection_timeout: duration.optional(),
-    'connection-timeout': duration.optional(),
-    /** Ours: per attempt, until the response starts. */
-    'first-byte-timeout': duration.optional(),
-  })
-  .strict();
+/** Upstream timeouts (see core/route-timeouts.ts); a router's block overrides key by key. Lenient, as in Helicone. */
+const timeouts = z.object({
+  /** The whole request: every attempt, backoff wait and the full response. */
+  timeout: duration.optional(),
+  /** Helicone's spelling (its dispatcher struct is snake_case). */
+  connection_timeout: duration.optional(),
+  'connection-timeout': duration.optional(),
+  /** Ours: per attempt, until the response starts. */
+  'first-byte-timeout': duration.optional(),
+});
 
-const router = z
-  .object({
-    'load-balance': z
-      .object({ chat: balanceStrategy.optional(), image: accepted.optional(), audio: accepted.optional() })
-      .strict()
-      .optional(),
-    'model-mappings': z.record(z.array(z.string())).optional(),
-    cache: accepted.optional(),
-    retries: retries.optional(),
-    'rate-limit': accepted.optional(),
-    providers: z.record(providerConfig).optional(),
-    dispatcher: timeouts.optional(),
-  })
-  .strict();
+/** Lenient, as in Helicone. */
+const router = z.object({
+  'load-balance': z
+    .object({ chat: balanceStrategy.optional(), image: accepted.optional(), audio: accepted.optional() })
+    .strict()
+    .optional(),
+  'model-mappings': z.record(z.array(z.string())).optional(),
+  cache: accepted.optional(),
+  retries: retries.optional(),
+  'rate-limit': accepted.optional(),
+  providers: z.record(providerConfig).optional(),
+  dispatcher: timeouts.optional(),
+});
 export type RouterConfig = z.infer<typeof router>;
 
 const middleware = z
@@ -125,10 +138,11 @@ export const configSchema = z
     telemetry: z
       .object({
         level: z.string().default('info'),
-        'service-name': z.string().default('ai-gateway'),
+        // No default: set, it is named at startup as not acted on.
+        'service-name': z.string().optional(),
         exporter: z.enum(['stdout', 'otlp', 'both']).default('stdout'),
         'otlp-endpoint': z.string().optional(),
-        propagate: z.boolean().default(true),
+        propagate: z.boolean().optional(),
         format: z.enum(['pretty', 'compact', 'json']).default('json'),
       })
       .strict()
@@ -155,9 +169,9 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /** Lenient, as in Helicone. */
     'response-headers': z
       .object({ provider: z.boolean().default(true), 'provider-request-id': z.boolean().default(true) })
-      .strict()
       .default({}),
     'deployment-target': z.unknown().optional(),
     'control-plane': z.unknown().optional(),

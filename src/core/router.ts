@@ -4,16 +4,21 @@
  * returns the order in which one request tries targets: the strategy's pick first, then
  * fallbacks — only targets whose provider health admits requests right now.
  *
- * Model rules for provider strategies (`latency`, `weighted`):
- * - `provider/model` naming one of the router's providers pins that provider.
+ * Model rules for provider strategies (`latency`, `weighted`), Helicone's semantics:
+ * - `provider/model` (a configured provider's name) is the *source model*, not a pin: the
+ *   strategy still chooses among the router's providers. That provider is sent the model as
+ *   written; each other provider gets it if it serves it, else its equivalent from the mapping,
+ *   else is left out for this request. (To pin a provider, use `/ai`.)
  * - A bare model goes to each provider that serves it, and to the others through the mapping
  *   (the router's `model-mappings`, else the default one): the first equivalent listed for that
  *   provider is sent, else the first equivalent its `models` list contains. A provider with no
  *   equivalent is left out for this request.
- * - A model no provider list and no mapping mentions is new: it goes to every provider unchanged.
- * Model strategies (`model-latency`, `model-weighted`) send their configured models: a request
- * naming one of them (bare or `provider/model`) goes to the targets of that model name, any
- * other model lets the strategy choose among all of them.
+ * - A bare model no provider list and no mapping mentions is new: it goes to every provider
+ *   unchanged. A new `provider/model` goes to that provider only.
+ * Model strategies send their configured models: `model-weighted` always chooses among all of
+ * them by weight (the request's model does not narrow it, as in Helicone); `model-latency` sends
+ * a request naming one of its model names (bare or `provider/model`) to the targets of that name,
+ * any other model to all of them.
  */
 import type { Credentials, ProviderRuntime } from '../providers/types.js';
 import type { Random, Strategy } from './balance/strategy.js';
@@ -149,57 +154,39 @@ export class Router {
 
   private eligible(model: string): Candidate[] {
     const prefix = this.prefixOf(model);
-    if (prefix !== undefined && this.providerNames.has(prefix)) return this.pinned(model, prefix);
-    if (prefix !== undefined && this.allProviders.has(prefix)) {
-      throw new GatewayError({
-        status: 400,
-        code: 'model_not_available',
-        param: 'model',
-        message: `Router "${this.id}" does not use provider "${prefix}" (it uses ${[...this.providerNames].join(', ')}). Send a bare model name or "provider/model" with one of those, or use /ai.`,
-      });
-    }
+    const source = prefix !== undefined && this.allProviders.has(prefix) ? prefix : undefined;
+    const sourceModel = source !== undefined ? model.slice(source.length + 1) : model;
     const fixed = this.targets.filter((t) => t.fixedModel);
+    if (fixed.length > 0) return this.fixedCandidates(fixed, sourceModel);
+    const isNew =
+      source === undefined &&
+      !this.knownModels.has(model) &&
+      !(this.catalog?.has(model) ?? false) &&
+      !this.targets.some((t) => t.served.has(model));
     const out: Candidate[] = [];
-    if (fixed.length > 0) {
-      // Model strategies: the request's model narrows the set when it names some of them.
-      const base = baseModelName(model);
-      const named = fixed.filter((t) => baseModelName(t.fixedModel as string) === base);
-      for (const target of named.length > 0 ? named : fixed) out.push({ target, model: target.fixedModel as string });
-      return out;
-    }
-    const isNew = !this.knownModels.has(model) && !(this.catalog?.has(model) ?? false) && !this.targets.some((t) => t.served.has(model));
     for (const target of this.targets) {
-      const mapped = isNew ? model : this.modelFor(target, model);
+      const mapped = isNew || target.provider.name === source ? sourceModel : this.modelFor(target, sourceModel);
       if (mapped !== undefined) out.push({ target, model: mapped });
     }
-    if (out.length === 0) {
-      throw new GatewayError({
-        status: 400,
-        code: 'model_not_available',
-        param: 'model',
-        message: `Router "${this.id}" has no provider for model "${model}". Use a model one of its providers serves (${[...this.providerNames].join(', ')}), a "provider/model" name, or add a model-mappings entry for it.`,
-      });
-    }
-    return out;
-  }
-
-  private pinned(model: string, provider: string): Candidate[] {
-    const pinnedModel = model.slice(provider.length + 1);
-    const out: Candidate[] = [];
-    for (const t of this.targets) {
-      if (t.provider.name !== provider) continue;
-      if (t.fixedModel && baseModelName(t.fixedModel) !== baseModelName(pinnedModel)) continue;
-      out.push({ target: t, model: t.fixedModel ?? pinnedModel });
-    }
     if (out.length > 0) return out;
-    const missing = this.unavailable.filter((u) => u.provider === provider);
+    const missing = this.unavailable.filter((u) => u.provider === source);
     if (missing.length > 0) throw missingCredentialsError(this.id, missing);
     throw new GatewayError({
       status: 400,
       code: 'model_not_available',
       param: 'model',
-      message: `Router "${this.id}" does not send "${pinnedModel}" to ${provider}; its models are ${this.targets.map((t) => `${t.provider.name}/${t.fixedModel}`).join(', ')}.`,
+      message: `Router "${this.id}" has no provider for model "${model}": none of its providers (${[...this.providerNames].join(', ')}) serves it or has an equivalent in the model mapping. Use a model one of them serves, add a model-mappings entry for it, or use /ai to send it to its provider.`,
     });
+  }
+
+  /**
+   * Model strategies. `model-weighted` (the weighted strategy here) ignores the request's model;
+   * `model-latency` narrows to the targets whose model has the requested name.
+   */
+  private fixedCandidates(fixed: RouterTarget[], model: string): Candidate[] {
+    const base = baseModelName(model);
+    const named = this.strategy.name === 'weighted' ? [] : fixed.filter((t) => baseModelName(t.fixedModel as string) === base);
+    return (named.length > 0 ? named : fixed).map((target) => ({ target, model: target.fixedModel as string }));
   }
 
   /** The model `target` should be sent for `model`, or undefined when it has no equivalent. */

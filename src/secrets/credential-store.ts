@@ -16,11 +16,23 @@ export interface CredentialRequest {
   kind: AdapterKind;
   /** Region from the provider's config, if any (Bedrock). */
   region?: string;
+  /** `api-key: none`: the provider takes no credential (a local vLLM, llama.cpp, LM Studio). */
+  keyless?: boolean;
 }
 
 /** `my-vllm` → `MY_VLLM_API_KEY`. */
 export function apiKeyVariable(provider: string): string {
   return `${provider.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_KEY`;
+}
+
+/**
+ * Variables read for a provider's key: ours first, then Helicone's spelling (the name upper-cased
+ * as is, `MY-LLM_API_KEY`), which `env` and `.env` files can set although most shells cannot.
+ */
+export function apiKeyVariables(provider: string): string[] {
+  const ours = apiKeyVariable(provider);
+  const helicone = `${provider.toUpperCase()}_API_KEY`;
+  return helicone === ours ? [ours] : [ours, helicone];
 }
 
 function firstSet(env: NodeJS.ProcessEnv, names: string[]): [string, string] | undefined {
@@ -57,11 +69,14 @@ function discoverAws(env: NodeJS.ProcessEnv, region: string | undefined): Creden
 }
 
 export function discoverCredentials(request: CredentialRequest, env: NodeJS.ProcessEnv): CredentialStatus {
-  if (request.kind === 'ollama') return { found: true, credentials: { kind: 'none' }, variables: [], fingerprint: null };
+  if (request.kind === 'ollama' || request.keyless) return { found: true, credentials: { kind: 'none' }, variables: [], fingerprint: null };
   if (request.kind === 'bedrock') return discoverAws(env, request.region);
-  const variable = apiKeyVariable(request.name);
-  const key = env[variable]?.trim();
-  if (!key) return { found: false, missing: [variable], hint: `set ${variable}` };
+  const found = firstSet(env, apiKeyVariables(request.name));
+  if (!found) {
+    const variable = apiKeyVariable(request.name);
+    return { found: false, missing: [variable], hint: `set ${variable}` };
+  }
+  const [variable, key] = found;
   return { found: true, credentials: { kind: 'api-key', key }, variables: [variable], fingerprint: fingerprint(key) };
 }
 

@@ -6,7 +6,7 @@
  * breaks (or a translated stream whose first event is an error) before anything reached the
  * client is still an uncommitted failure, so the attempt loop can fall back.
  */
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { ChatCompletionChunk, ChatRequest } from '../core/chat-types.js';
 import { GatewayError } from '../core/gateway-error.js';
 import type { AttemptOutcome, AttemptScope } from '../core/attempts.js';
@@ -20,7 +20,7 @@ import { readJson, readText, upstreamFailure, type UpstreamClient, type Upstream
 import type { UpstreamBody } from '../upstream/upstream-body.js';
 import type { RequestContext } from './context.js';
 import type { Gateway } from './gateway.js';
-import { gatewayHeaders, PROVIDER_REQUEST_ID_HEADER } from './respond.js';
+import { gatewayHeaders } from './respond.js';
 
 /**
  * Everything the attempts of one request share: one abort signal for client disconnect and the
@@ -62,20 +62,6 @@ export class RequestScope implements AttemptScope {
   readonly dispose = (): void => {
     clearTimeout(this.timer);
   };
-}
-
-function providerRequestId(headers: IncomingHttpHeaders): string | undefined {
-  const id = headers['x-request-id'] ?? headers['request-id'] ?? headers['x-amzn-requestid'];
-  return typeof id === 'string' ? id : undefined;
-}
-
-function successHeaders(gw: Gateway, ctx: RequestContext, upstream: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const headers = gatewayHeaders(ctx);
-  if (gw.exposeProviderRequestId) {
-    const id = providerRequestId(upstream);
-    if (id) headers[PROVIDER_REQUEST_ID_HEADER] = id;
-  }
-  return headers;
 }
 
 const SSE_HEADERS: OutgoingHttpHeaders = {
@@ -300,7 +286,7 @@ export async function exchangeChat(
     return { committed: false, error: adapter.mapError(statusCode, headers, text, provider), reached: true };
   }
 
-  const out = successHeaders(gw, ctx, headers);
+  const out = gatewayHeaders(ctx, headers);
   // After the commit: a response that breaks off counts against the provider's health.
   const onEnd: OnEnd = (ok) => {
     stats.release();

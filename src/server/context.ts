@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { CancelSignal } from '../core/cancel-signal.js';
+import { ALL_RESPONSE_HEADERS, type ResponseHeaderSettings } from './respond.js';
 
 export class RequestContext {
   readonly id: string;
@@ -17,6 +18,8 @@ export class RequestContext {
   constructor(
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
+    /** `response-headers` from the config. */
+    readonly responseHeaders: ResponseHeaderSettings = ALL_RESPONSE_HEADERS,
   ) {
     const given = req.headers['x-request-id'];
     this.id = typeof given === 'string' && given.length > 0 && given.length <= 128 ? given : randomUUID();

@@ -11,7 +11,6 @@ export interface Gateway {
   logger: Logger;
   accessLog: AccessLog;
   maxBodyBytes: number;
-  exposeProviderRequestId: boolean;
 }
 
 export function createGateway(compiled: CompiledGateway, { logger, accessLog }: Logging): Gateway {
@@ -21,6 +20,5 @@ export function createGateway(compiled: CompiledGateway, { logger, accessLog }: 
     logger,
     accessLog,
     maxBodyBytes: compiled.config.server['max-body-size'],
-    exposeProviderRequestId: compiled.config['response-headers']['provider-request-id'],
   };
 }

@@ -9,7 +9,7 @@ import { sendError, toGatewayError } from './respond.js';
 export function createHttpServer(gw: Gateway): Server {
   const unified = new UnifiedApi(gw.compiled);
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
-    const ctx = new RequestContext(req, res);
+    const ctx = new RequestContext(req, res, gw.compiled.config['response-headers']);
     route(gw, unified, ctx).then(
       () => logDone(gw, ctx),
       (err: unknown) => {

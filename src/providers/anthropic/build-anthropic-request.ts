@@ -18,6 +18,7 @@ import type { AnthropicRequestBody } from './anthropic-api-types.js';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
 import { JSON_RESPONSE_TOOL, JSON_RESPONSE_TOOL_NAME } from './json-response-tool.js';
 import { prepareAnthropicTools } from './prepare-anthropic-tools.js';
+import { versionedApiPath } from '../base-path.js';
 
 /**
  * `max_tokens` is required by Anthropic and optional in OpenAI. 4096 is the largest value every
@@ -88,7 +89,7 @@ export function buildAnthropicRequest(req: ChatRequest, target: ChatTarget): Ups
   return {
     method: 'POST',
     origin: baseUrl.origin,
-    path: `${baseUrl.pathname}v1/messages`,
+    path: versionedApiPath(baseUrl.pathname, 'v1/messages'),
     headers: { 'content-type': 'application/json', 'anthropic-version': version ?? DEFAULT_ANTHROPIC_VERSION },
     body: JSON.stringify(buildAnthropicBody(req, target)),
   };

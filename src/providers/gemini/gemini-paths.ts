@@ -1,4 +1,5 @@
 /** Native endpoint paths. Model ids come from clients, so they are percent-encoded into the path. */
+import { versionedApiPath } from '../base-path.js';
 
 const API_VERSION = 'v1beta/';
 const RESOURCE_PREFIXES = ['models/', 'tunedModels/'] as const;
@@ -11,14 +12,9 @@ export function geminiModelResource(model: string): string {
   return `models/${encodeURIComponent(model)}`;
 }
 
-/** Base URLs end with `/`; tolerate one that already names the API version. */
-function apiRoot(baseUrl: URL): string {
-  const base = baseUrl.pathname;
-  return base.endsWith(`/${API_VERSION}`) ? base : base + API_VERSION;
-}
-
+/** A base URL that already names an API version (`…/v1beta/`, `…/v1/`) keeps it. */
 export function geminiMethodPath(baseUrl: URL, model: string, method: string): string {
-  return `${apiRoot(baseUrl)}${geminiModelResource(model)}:${method}`;
+  return versionedApiPath(baseUrl.pathname, `${API_VERSION}${geminiModelResource(model)}:${method}`);
 }
 
 export function geminiChatPath(baseUrl: URL, model: string, stream: boolean): string {

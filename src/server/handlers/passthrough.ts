@@ -9,6 +9,7 @@ import { GatewayError } from '../../core/gateway-error.js';
 import { missingKey } from '../../core/unified.js';
 import { suggestKey } from '../../config/errors.js';
 import type { UpstreamRequest } from '../../providers/types.js';
+import { joinPassthroughPath } from '../../providers/base-path.js';
 import { upstreamFailure } from '../../upstream/client.js';
 import { readBody } from '../body.js';
 import type { RequestContext } from '../context.js';
@@ -49,7 +50,7 @@ export async function handlePassthrough(gw: Gateway, ctx: RequestContext, provid
   const request: UpstreamRequest = {
     method: method as UpstreamRequest['method'],
     origin: provider.baseUrl.origin,
-    path: provider.baseUrl.pathname + rest + withoutKeyParam(query),
+    path: joinPassthroughPath(provider.baseUrl.pathname, rest) + withoutKeyParam(query),
     headers,
     body: undefined,
   };
@@ -81,7 +82,7 @@ export async function handlePassthrough(gw: Gateway, ctx: RequestContext, provid
     return;
   }
   const { res } = ctx;
-  res.writeHead(response.statusCode, downstreamHeaders(response.headers, gatewayHeaders(ctx)));
+  res.writeHead(response.statusCode, downstreamHeaders(response.headers, gatewayHeaders(ctx, response.headers)));
   const body = response.body;
   res.on('drain', () => body.resume());
   body.read({
