@@ -1,4 +1,4 @@
-/** Router candidates: model mapping, pinning, health filtering and the fast 503. */
+/** Router candidates: model mapping, Helicone's source-model rule, health filtering and the fast 503. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GatewayError } from '../../src/core/gateway-error.js';
@@ -53,17 +53,39 @@ describe('model mapping on a router', () => {
     assert.deepEqual(names(mapped, 'gpt-4o'), ['openai/gpt-4o']);
   });
 
-  test('provider/model pins the provider', () => {
+  test('provider/model is the source model: every provider that serves or maps it is a candidate', () => {
+    assert.deepEqual(names(mixed, 'openai/gpt-4o-mini').sort(), ['anthropic/claude-haiku-4-5', 'backup/gpt-4o-mini', 'openai/gpt-4o-mini']);
+    // No equivalent elsewhere: only the named provider.
     assert.deepEqual(names(mixed, 'anthropic/claude-opus-4-1'), ['anthropic/claude-opus-4-1']);
+  });
+
+  test('a new provider/model goes to that provider only, unchanged', () => {
     assert.deepEqual(names(mixed, 'backup/whatever-new'), ['backup/whatever-new']);
   });
 
-  test('a provider the router does not use is refused, not passed on', () => {
-    rejects(() => mixed.candidates('gemini/gemini-2.5-flash'), (e) => {
+  test("provider/model of a provider the router does not use is mapped to the router's providers", () => {
+    assert.deepEqual(names(mixed, 'gemini/gemini-2.5-flash').sort(), ['anthropic/claude-haiku-4-5', 'backup/gpt-4o-mini', 'openai/gpt-4o-mini']);
+    rejects(() => mapped.candidates('gemini/gemini-2.5-pro'), (e) => {
       assert.equal(e.status, 400);
       assert.equal(e.code, 'model_not_available');
-      assert.match(e.message, /does not use provider "gemini"/);
+      assert.match(e.message, /gemini\/gemini-2\.5-pro/);
     });
+  });
+
+  test('weighted 0.25/0.75: openai/gpt-4o-mini goes first to Anthropic ~75% of the time (seeded)', () => {
+    const compiled = compile({
+      routers: {
+        w: {
+          'load-balance': {
+            chat: { strategy: 'provider-weighted', providers: [{ provider: 'openai', weight: '0.25' }, { provider: 'anthropic', weight: '0.75' }] },
+          },
+        },
+      },
+    });
+    const router = compiled.routers.get('w') as Router;
+    let anthropicFirst = 0;
+    for (let i = 0; i < 4_000; i++) if (router.candidates('openai/gpt-4o-mini')[0].target.provider.name === 'anthropic') anthropicFirst++;
+    assert.ok(Math.abs(anthropicFirst / 4_000 - 0.75) < 0.03, `${anthropicFirst / 4_000}`);
   });
 
   test('a model of another provider with no equivalent here → 400 naming the model', () => {
@@ -90,8 +112,10 @@ describe('model strategies', () => {
   const ml = compiled.routers.get('ml') as Router;
   const mw = compiled.routers.get('mw') as Router;
 
-  test('a request naming a listed model goes to the targets of that model', () => {
+  test('model-latency: a request naming a listed model name goes to the targets of that name', () => {
     assert.deepEqual(names(ml, 'gpt-4o-mini').sort(), ['backup/gpt-4o-mini', 'openai/gpt-4o-mini']);
+    // The name selects the group, whichever provider the request names (Helicone's model-latency).
+    assert.deepEqual(names(ml, 'openai/gpt-4o-mini').sort(), ['backup/gpt-4o-mini', 'openai/gpt-4o-mini']);
     assert.deepEqual(names(ml, 'anthropic/claude-haiku-4-5'), ['anthropic/claude-haiku-4-5']);
   });
 
@@ -100,10 +124,12 @@ describe('model strategies', () => {
     assert.deepEqual(names(mw, 'gpt-4o-mini').sort(), ['anthropic/claude-sonnet-4-5', 'openai/gpt-4o']);
   });
 
-  test('model-weighted shares follow the weights', () => {
-    let openaiFirst = 0;
-    for (let i = 0; i < 4_000; i++) if (mw.candidates('x')[0].target.provider.name === 'openai') openaiFirst++;
-    assert.ok(Math.abs(openaiFirst / 4_000 - 0.75) < 0.03, `${openaiFirst / 4_000}`);
+  test('model-weighted shares follow the weights, whatever model the request names', () => {
+    for (const model of ['x', 'openai/gpt-4o', 'anthropic/claude-sonnet-4-5']) {
+      let openaiFirst = 0;
+      for (let i = 0; i < 4_000; i++) if (mw.candidates(model)[0].target.provider.name === 'openai') openaiFirst++;
+      assert.ok(Math.abs(openaiFirst / 4_000 - 0.75) < 0.03, `${model}: ${openaiFirst / 4_000}`);
+    }
   });
 });
 

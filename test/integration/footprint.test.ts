@@ -59,7 +59,8 @@ routers:
         LOADED_MODULES_FILE: 'loaded-modules.txt',
       },
     });
-    await requests(new OpenAI({ baseURL: `${gw.url}/router/r`, apiKey: 'client-key', maxRetries: 0 }));
+    // `/ai` sends each model to the provider it names (a router would let its strategy choose).
+    await requests(new OpenAI({ baseURL: `${gw.url}/ai`, apiKey: 'client-key', maxRetries: 0 }));
     await gw.stop();
     return (await readFile(join(gw.dir, 'loaded-modules.txt'), 'utf8')).split('\n').filter(Boolean);
   } finally {
