@@ -36,7 +36,7 @@ function levelDirectives(level: string): string | undefined {
 }
 
 export function notActedOn(config: GatewayConfig): string[] {
-  const keys = TOP_LEVEL.filter(([, get]) => get(config) !== undefined).map(([key]) => key);
+  const keys = TOP_LEVEL.filter(([, get]) => get(config) != null).map(([key]) => key);
   const directives = levelDirectives(config.telemetry.level);
   if (directives) keys.push(directives);
   for (const [id, r] of Object.entries(config.routers)) {
