@@ -27,7 +27,7 @@ export function joinPassthroughPath(basePath: string, rest: string): string {
   if (basePath === '/' || rest === '') return basePath + rest;
   const base = basePath.split('/').filter(Boolean);
   const path = rest.split('/');
-  for (let k = Math.min(base.length, path.length - 1); k >= 1; k--) {
+  for (let k = Math.min(base.length, path.length); k >= 1; k--) {
     let same = true;
     let versioned = false;
     for (let i = 0; i < k && same; i++) {
