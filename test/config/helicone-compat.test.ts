@@ -145,6 +145,8 @@ routers:
   test('accepted keys that are not acted on are named', () => {
     const { compiled } = load(`
 telemetry: { level: "info,ai_gateway=debug", service-name: gw, propagate: false }
+providers:
+  openai: { region: us-east-1 }
 routers:
   r:
     load-balance:
@@ -158,6 +160,7 @@ routers:
       'telemetry.level module directives (ai_gateway=debug)',
       'routers.r.load-balance.image',
       'routers.r.load-balance.audio',
+      'providers.openai.region',
     ]) {
       assert.ok(compiled.notImplemented.includes(key), `${key}: ${compiled.notImplemented.join(', ')}`);
     }
