@@ -255,6 +255,17 @@ describe("item 12: Helicone's spelling of a custom provider's key variable", () 
     assert.deepEqual(status.variables, ['MY_LLM_API_KEY']);
   });
 
+  test('a .env file can set MY-LLM_API_KEY', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ai-gateway-dashed-'));
+    await writeFile(join(dir, 'ai-gateway-config.yaml'), TEXT);
+    await writeFile(join(dir, '.env'), 'MY-LLM_API_KEY=sk-from-dotenv-9999\n');
+    const { compiled } = await prepare(undefined, dir, {});
+    const status = compiled.credentials.status('my-llm');
+    assert.ok(status?.found);
+    assert.deepEqual(status.variables, ['MY-LLM_API_KEY']);
+    assert.equal(compiled.routers.get('r')?.targets.length, 1);
+  });
+
   test('neither set: the message asks for the shell-friendly name', () => {
     const { compiled } = load(TEXT, {});
     const status = compiled.credentials.status('my-llm');

@@ -1,6 +1,7 @@
 /**
- * `ai-gateway check --strict` (dist/cli.js): keys Helicone ignores are warnings for `check` and
- * at startup, and failures with `--strict`.
+ * Config messages through the CLI (dist/cli.js): keys Helicone ignores are warnings for `check`
+ * and at startup, and failures with `check --strict`; a bad `AI_GATEWAY__…` value names the
+ * variable; a YAML syntax error shows its line.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -54,4 +55,20 @@ test('the gateway starts with an ignored key and logs the warning and the keys i
   } finally {
     await gw.stop();
   }
+});
+
+test('a bad AI_GATEWAY__ value names the variable and the environment, not the file', async () => {
+  const path = await configFile('server: { port: 8080 }\n');
+  const res = await runCli(['check', '--config', path], { env: { ...ENV, AI_GATEWAY__SERVER__PORT: 'eighty' } });
+  assert.equal(res.code, 1);
+  assert.match(res.stderr, /^invalid config \(environment\):\n {2}- AI_GATEWAY__SERVER__PORT \(server\.port\): expected number, got string/);
+  assert.ok(!res.stderr.includes(path));
+});
+
+test('a YAML syntax error shows the whole message with the line and a caret', async () => {
+  const path = await configFile('server:\n  port: 8080\n   address: x\n');
+  const res = await runCli(['check', '--config', path], { env: ENV });
+  assert.equal(res.code, 1);
+  assert.match(res.stderr, /YAML syntax: .* at line 2, column 9:/);
+  assert.ok(res.stderr.includes('      port: 8080\n            ^'), res.stderr);
 });
