@@ -120,6 +120,8 @@ const health = z
   })
   .strict();
 
+const tlsFiles = z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict();
+
 export const configSchema = z
   .object({
     telemetry: z
@@ -137,10 +139,29 @@ export const configSchema = z
       .object({
         address: z.string().default('0.0.0.0'),
         port: z.number().int().min(0).max(65535).default(8080),
-        tls: z.unknown().optional(),
+        /** Helicone's `Disabled` / `{Enabled: {cert, key}}`, or plainly `{cert, key}`: PEM file paths. */
+        tls: z
+          .union([z.literal('Disabled'), z.object({ Enabled: tlsFiles }).strict(), tlsFiles])
+          .optional()
+          .transform((tls) => (tls === undefined || tls === 'Disabled' ? undefined : 'Enabled' in tls ? tls.Enabled : tls)),
         'shutdown-timeout': duration.default('30s'),
         /** Ours: largest accepted request body. */
         'max-body-size': z.number().int().positive().default(32 * 1024 * 1024),
+        /** Ours: request bodies being received, all requests together (see server/body-budget.ts). */
+        'max-inflight-body-bytes': z.number().int().positive().default(128 * 1024 * 1024),
+        /** Ours: until a request's headers have arrived (0 = no limit). */
+        'header-timeout': duration.default('20s'),
+        /** Ours: until the whole request, headers and body, has arrived (0 = no limit). */
+        'body-timeout': duration.default('60s'),
+        /** Ours: how long a client may leave a response unread while it is backpressured (0 = no limit). */
+        'write-stall-timeout': duration.default('30s'),
+        /** Ours: browser origins allowed to call the gateway; off when absent. */
+        cors: z
+          .object({ origins: z.array(z.string().min(1)).min(1), 'max-age': duration.default('10m') })
+          .strict()
+          .optional(),
+        /** Ours: extra `Host` names accepted when listening on a loopback address. */
+        'allowed-hosts': z.array(z.string().min(1)).optional(),
         /** Ours: processes sharing the port. */
         workers: z.number().int().min(1).max(64).default(1),
       })

@@ -1,6 +1,11 @@
-/** Reads a request body into one Buffer, refusing more than `limit` bytes. */
+/**
+ * Reads a request body into one Buffer, refusing more than `limit` bytes, and more than the
+ * process-wide budget of bodies in flight (body-budget.ts). Bytes count against the budget from
+ * the moment they arrive until the body is complete or refused; a refused body is dropped at once.
+ */
 import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../core/gateway-error.js';
+import { inflightBodies } from './body-budget.js';
 
 export function tooLarge(limit: number): GatewayError {
   return new GatewayError({
@@ -10,26 +15,61 @@ export function tooLarge(limit: number): GatewayError {
   });
 }
 
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (declared > limit) {
-    req.resume();
-    return Promise.reject(tooLarge(limit));
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(tooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
-    req.once('error', reject);
+function overBudget(): GatewayError {
+  return new GatewayError({
+    status: 503,
+    code: 'request_bodies_over_capacity',
+    retryAfter: 1,
+    message: `The gateway is receiving too many request bodies at once (server.max-inflight-body-bytes = ${inflightBodies.size}). Try again shortly.`,
   });
 }
+
+/** The client hung up while sending its body: nothing to answer, and not a gateway fault. */
+export const CLIENT_ABORTED = 'client_aborted_upload';
+
+function clientAborted(): GatewayError {
+  return new GatewayError({ status: 400, code: CLIENT_ABORTED, message: 'The client closed the connection before its request body arrived.' });
+}
+
+export function isClientAbort(err: unknown): boolean {
+  return err instanceof GatewayError && err.code === CLIENT_ABORTED;
+}
+
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) return Promise.reject(tooLarge(limit));
+  if (req.destroyed) return Promise.reject(clientAborted());
+  return new Promise((resolve, reject) => {
+    let chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (err: GatewayError | undefined): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      inflightBodies.give(size);
+      if (err) {
+        chunks = [];
+        // Keeps the socket readable so the answer can go out; the server closes the connection after it.
+        req.on('error', ignore);
+        req.resume();
+        reject(err);
+        return;
+      }
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+      chunks = [];
+    };
+    const onData = (chunk: Buffer): void => {
+      if (size + chunk.length > limit) return settle(tooLarge(limit));
+      if (!inflightBodies.take(chunk.length)) return settle(overBudget());
+      size += chunk.length;
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => settle(undefined);
+    const onError = (): void => settle(clientAborted());
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', onError);
+  });
+}
+
+function ignore(): void {}

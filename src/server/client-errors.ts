@@ -1,0 +1,68 @@
+/**
+ * What Node's HTTP parser refuses (bad framing, oversized headers, a request that took too
+ * long to arrive) is answered here, on the raw socket, as an OpenAI-shaped error — then the
+ * connection is closed, since the rest of the byte stream cannot be trusted.
+ */
+import type { Socket } from 'node:net';
+import { GatewayError } from '../core/gateway-error.js';
+
+/** Marks a socket whose request the gateway timed out, so the aborted read is logged as that. */
+export const TIMED_OUT = Symbol('request timed out');
+
+interface ParserError extends Error {
+  code?: string;
+  reason?: string;
+}
+
+interface HttpSocket extends Socket {
+  [TIMED_OUT]?: boolean;
+  /** Node's in-flight response on this socket (set while a request is being handled). */
+  _httpMessage?: { headersSent: boolean } | null;
+}
+
+export function clientErrorFor(err: ParserError): GatewayError {
+  switch (err.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return new GatewayError({ status: 431, code: 'request_headers_too_large', message: 'The request headers are larger than the gateway accepts (16 KiB in total).' });
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return new GatewayError({
+        status: 408,
+        code: 'request_timeout',
+        message: 'The request did not arrive in time (server.header-timeout for the headers, server.body-timeout for the whole request).',
+      });
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return new GatewayError({ status: 413, code: 'request_too_large', message: 'The request has oversized chunk extensions.' });
+    default:
+      return new GatewayError({
+        status: 400,
+        code: 'malformed_http_request',
+        message: `The request is not valid HTTP/1.1${err.reason ? ` (${err.reason.replace(/[^\x20-\x7e]/g, '')})` : ''}.`,
+      });
+  }
+}
+
+function rawResponse(error: GatewayError): string {
+  const body = JSON.stringify(error.toBody());
+  return `HTTP/1.1 ${error.status} ${STATUS_TEXT[error.status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 413: 'Content Too Large', 431: 'Request Header Fields Too Large' };
+
+/** The server's `clientError` listener. */
+export function onClientError(err: ParserError, socket: Socket): void {
+  const s = socket as HttpSocket;
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') s[TIMED_OUT] = true;
+  // A reset or a write to a closed peer: there is nobody to answer.
+  const answerable = s.writable && !s._httpMessage?.headersSent && err.code !== 'ECONNRESET' && err.code !== 'EPIPE';
+  if (answerable) {
+    s.end(rawResponse(clientErrorFor(err)));
+    // Half-open sockets linger until the peer closes; a hostile peer never does.
+    s.destroySoon();
+  } else {
+    s.destroy();
+  }
+}
+
+export function timedOut(socket: Socket): boolean {
+  return (socket as HttpSocket)[TIMED_OUT] === true;
+}
