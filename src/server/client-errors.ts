@@ -6,8 +6,8 @@
 import type { Socket } from 'node:net';
 import { GatewayError } from '../core/gateway-error.js';
 
-/** Marks a socket whose request the gateway timed out, so the aborted read is logged as that. */
-export const TIMED_OUT = Symbol('request timed out');
+/** Marks a socket the gateway refused, so the request read that it cut short is logged as what it was. */
+const REFUSED = Symbol('refused by the parser');
 
 interface ParserError extends Error {
   code?: string;
@@ -15,7 +15,7 @@ interface ParserError extends Error {
 }
 
 interface HttpSocket extends Socket {
-  [TIMED_OUT]?: boolean;
+  [REFUSED]?: string;
   /** Node's in-flight response on this socket (set while a request is being handled). */
   _httpMessage?: { headersSent: boolean } | null;
 }
@@ -48,12 +48,14 @@ function rawResponse(error: GatewayError): string {
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 413: 'Content Too Large', 431: 'Request Header Fields Too Large' };
 
+/** The peer reset, vanished, or closed in the middle of a request: there is nobody to answer. */
+const CLIENT_LEFT = new Set(['ECONNRESET', 'EPIPE', 'HPE_INVALID_EOF_STATE']);
+
 /** The server's `clientError` listener. */
 export function onClientError(err: ParserError, socket: Socket): void {
   const s = socket as HttpSocket;
-  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') s[TIMED_OUT] = true;
-  // A reset or a write to a closed peer: there is nobody to answer.
-  const answerable = s.writable && !s._httpMessage?.headersSent && err.code !== 'ECONNRESET' && err.code !== 'EPIPE';
+  s[REFUSED] = err.code ?? 'unknown';
+  const answerable = s.writable && !s._httpMessage?.headersSent && !CLIENT_LEFT.has(err.code ?? '');
   if (answerable) {
     s.end(rawResponse(clientErrorFor(err)));
     // Half-open sockets linger until the peer closes; a hostile peer never does.
@@ -63,6 +65,10 @@ export function onClientError(err: ParserError, socket: Socket): void {
   }
 }
 
-export function timedOut(socket: Socket): boolean {
-  return (socket as HttpSocket)[TIMED_OUT] === true;
+/** Why a request body stopped arriving: the gateway's refusal, or the client leaving. */
+export function whyBodyStopped(socket: Socket | null): string {
+  const code = socket ? (socket as HttpSocket)[REFUSED] : undefined;
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return 'request body did not arrive within server.body-timeout; connection closed';
+  if (code !== undefined && !CLIENT_LEFT.has(code)) return `request body was not valid HTTP (${code}); connection closed`;
+  return 'client closed the connection while sending its request body';
 }

@@ -14,7 +14,7 @@ import { route } from './routes.js';
 import { sendError, toGatewayError } from './respond.js';
 import { inflightBodies } from './body-budget.js';
 import { isClientAbort } from './body.js';
-import { onClientError, timedOut } from './client-errors.js';
+import { onClientError, whyBodyStopped } from './client-errors.js';
 import { clientLimits, serverTimeoutOptions, watchWriteStalls } from './client-limits.js';
 import { CorsPolicy, isPreflight, originNotAllowed } from './cors.js';
 import { hostNotAllowed, HostCheck, isLoopback } from './host-check.js';
@@ -34,8 +34,7 @@ export function createHttpServer(gw: Gateway): GatewayServer {
 
   const fail = (ctx: RequestContext, err: unknown): void => {
     if (isClientAbort(err)) {
-      const why = timedOut(ctx.req.socket) ? 'request body did not arrive within server.body-timeout' : 'client closed the connection while sending its request body';
-      gw.logger.info({ requestId: ctx.id }, why);
+      gw.logger.info({ requestId: ctx.id }, whyBodyStopped(ctx.req.socket));
       logDone(gw, ctx);
       return;
     }

@@ -11,6 +11,7 @@ import type { UpstreamRequest } from '../../providers/types.js';
 import { upstreamFailure } from '../../upstream/client.js';
 import { readBody } from '../body.js';
 import { withoutKeyParam } from '../passthrough-path.js';
+import { whyBodyStopped } from '../client-errors.js';
 import type { RequestContext } from '../context.js';
 import type { Gateway } from '../gateway.js';
 import { downstreamHeaders, upstreamHeaders } from '../proxy-headers.js';
@@ -59,7 +60,10 @@ export async function handlePassthrough(gw: Gateway, ctx: RequestContext, provid
       ctx.signal,
     );
   } catch (err) {
-    if (ctx.clientGone) return;
+    if (ctx.clientGone) {
+      if (!ctx.req.complete) gw.logger.info({ requestId: ctx.id }, whyBodyStopped(ctx.req.socket));
+      return;
+    }
     sendError(ctx, upstreamFailure(err, provider.name, deadlineHit));
     return;
   }

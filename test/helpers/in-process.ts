@@ -1,0 +1,104 @@
+/**
+ * The gateway in this process, built from `src` (so a test cannot pass against a stale dist/):
+ *
+ *   const gw = await startInProcess({ config: yamlText, env: { OPENAI_API_KEY: 'k' } });
+ *   gw.url; gw.logs()   // every log line so far, as text
+ *   await gw.close()
+ *
+ * It listens on 127.0.0.1 unless `host` says otherwise.
+ */
+import type { AddressInfo, Socket } from 'node:net';
+import { connect } from 'node:net';
+import { parseConfigText } from '../../src/config/load.js';
+import { compileGateway } from '../../src/config/compile.js';
+import { createLogging } from '../../src/observability/logger.js';
+import { createGateway } from '../../src/server/gateway.js';
+import { createHttpServer, type GatewayServer } from '../../src/server/http-server.js';
+
+export interface InProcessGateway {
+  url: string;
+  port: number;
+  server: GatewayServer;
+  logs(): string;
+  close(): Promise<void>;
+}
+
+export async function startInProcess(options: { config?: string; env?: Record<string, string>; host?: string } = {}): Promise<InProcessGateway> {
+  const env = { ...options.env };
+  const { config } = parseConfigText(options.config ?? '{}', 'test config', env);
+  const compiled = compileGateway(config, env, { embedded: false, source: 'test config' });
+  let lines = '';
+  const logging = createLogging('info', { write: (chunk: string) => (lines += chunk) });
+  const gateway = createGateway(compiled, logging);
+  const server = createHttpServer(gateway);
+  const sockets = new Set<Socket>();
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, options.host ?? '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    server,
+    logs: () => lines,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => {
+          gateway.upstream.close();
+          resolve();
+        });
+      }),
+  };
+}
+
+export interface RawResult {
+  /** Everything the server sent. */
+  text: string;
+  /** The server closed the connection (rather than the wait running out). */
+  closed: boolean;
+  status: number | undefined;
+  /** The JSON body of the first response, when it has one. */
+  json: { error?: { message: string; type: string; param: string | null; code: string | null } } | undefined;
+}
+
+/**
+ * Writes raw bytes to the gateway (each string of `parts` one write, `gapMs` apart) and collects
+ * what comes back until the server closes the connection or `waitMs` passes.
+ */
+export function rawRequest(port: number, parts: (string | Buffer)[], { gapMs = 0, waitMs = 3000 } = {}): Promise<RawResult> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    let done = false;
+    const finish = (closed: boolean): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.destroy();
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(text)?.[1];
+      const bodyAt = text.indexOf('\r\n\r\n');
+      let json: RawResult['json'];
+      try {
+        json = bodyAt === -1 ? undefined : (JSON.parse(text.slice(bodyAt + 4)) as RawResult['json']);
+      } catch {
+        json = undefined;
+      }
+      resolve({ text, closed, status: status ? Number(status) : undefined, json });
+    };
+    const timer = setTimeout(() => finish(false), waitMs);
+    socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+    socket.on('close', () => finish(true));
+    socket.on('error', () => finish(true));
+    let i = 0;
+    const next = (): void => {
+      if (done || i >= parts.length) return;
+      socket.write(parts[i++]);
+      if (gapMs > 0) setTimeout(next, gapMs);
+      else next();
+    };
+    socket.once('connect', next);
+  });
+}
