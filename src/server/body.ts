@@ -40,6 +40,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   if (declared > limit) return Promise.reject(tooLarge(limit));
   if (req.destroyed) return Promise.reject(clientAborted());
   return new Promise((resolve, reject) => {
+    // A declared length that spans several reads is copied into one buffer of that size as it
+    // arrives: each read is garbage at once, and no second copy is made at the end (a list of
+    // reads joined by Buffer.concat holds the body twice). Chunked bodies keep the list.
+    let whole: Buffer | undefined;
     let chunks: Buffer[] = [];
     let size = 0;
     const settle = (err: GatewayError | undefined): void => {
@@ -49,20 +53,25 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       inflightBodies.give(size);
       if (err) {
         chunks = [];
+        whole = undefined;
         // Keeps the socket readable so the answer can go out; the server closes the connection after it.
         req.on('error', ignore);
         req.resume();
         reject(err);
         return;
       }
-      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+      if (whole) resolve(size === whole.length ? whole : whole.subarray(0, size));
+      else resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
       chunks = [];
+      whole = undefined;
     };
     const onData = (chunk: Buffer): void => {
       if (size + chunk.length > limit) return settle(tooLarge(limit));
       if (!inflightBodies.take(chunk.length)) return settle(overBudget());
+      if (size === 0 && declared > chunk.length) whole = Buffer.allocUnsafeSlow(declared);
+      if (whole) chunk.copy(whole, size);
+      else chunks.push(chunk);
       size += chunk.length;
-      chunks.push(chunk);
     };
     const onEnd = (): void => settle(undefined);
     const onError = (): void => settle(clientAborted());
