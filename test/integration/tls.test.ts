@@ -5,12 +5,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, startGateway } from '../helpers/gateway.js';
+import { baseEnv, CLI, startGateway } from '../helpers/gateway.js';
 import { startInProcess } from '../helpers/in-process.js';
 import { startOpenAISimulator, type OpenAISimulator } from '../simulators/openai.js';
 
@@ -102,9 +102,15 @@ routers:
     try {
       const path = join(configDir, 'ai-gateway-config.yaml');
       writeFileSync(path, `server:\n  tls:\n    cert: /nonexistent/cert.pem\n    key: "${key}"\n`);
-      const result = await runCli(['--config', path, '--port', '0'], { cwd: configDir });
-      assert.equal(result.code, 1);
-      assert.match(result.stderr, /server\.tls\.cert: cannot read "\/nonexistent\/cert\.pem" \(ENOENT\)/);
+      // A gateway that ignored the file would serve forever: give it 10 s, then stop it.
+      const child = spawn(process.execPath, [CLI, '--config', path, '--port', '0'], { cwd: configDir, env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      clearTimeout(kill);
+      assert.equal(code, 1, stderr);
+      assert.match(stderr, /server\.tls\.cert: cannot read "\/nonexistent\/cert\.pem" \(ENOENT\)/);
     } finally {
       rmSync(configDir, { recursive: true, force: true });
     }
