@@ -7,8 +7,9 @@
  *
  * It listens on 127.0.0.1 unless `host` says otherwise.
  */
-import type { AddressInfo, Socket } from 'node:net';
+import type { Server } from 'node:http';
 import { connect } from 'node:net';
+import { listenLocally } from './listen.js';
 import { parseConfigText } from '../../src/config/load.js';
 import { compileGateway } from '../../src/config/compile.js';
 import { createLogging } from '../../src/observability/logger.js';
@@ -31,26 +32,16 @@ export async function startInProcess(options: { config?: string; env?: Record<st
   const logging = createLogging('info', { write: (chunk: string) => (lines += chunk) });
   const gateway = createGateway(compiled, logging);
   const server = createHttpServer(gateway);
-  const sockets = new Set<Socket>();
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, options.host ?? '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenLocally(server as Server, options.host);
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: `http://127.0.0.1:${listening.port}`,
+    port: listening.port,
     server,
     logs: () => lines,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => {
-          gateway.upstream.close();
-          resolve();
-        });
-      }),
+    close: async () => {
+      await listening.close();
+      gateway.upstream.close();
+    },
   };
 }
 

@@ -6,10 +6,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { startInProcess, rawRequest, type InProcessGateway } from '../helpers/in-process.js';
 import { startGateway } from '../helpers/gateway.js';
+import { listenLocally } from '../helpers/listen.js';
 import { inflightBodies } from '../../src/server/body-budget.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -54,23 +55,13 @@ async function startUpstream(): Promise<Upstream> {
     }
     res.writeHead(404).end();
   });
-  const sockets = new Set<Socket>();
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenLocally(server);
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: listening.url,
     get floodClosed() {
       return state.floodClosed;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }
 
