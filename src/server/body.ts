@@ -7,12 +7,17 @@ import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../core/gateway-error.js';
 import { inflightBodies } from './body-budget.js';
 
-export function tooLarge(limit: number): GatewayError {
+export function tooLarge(limit: number, key = 'server.max-body-size'): GatewayError {
   return new GatewayError({
     status: 413,
     code: 'request_too_large',
-    message: `The request body is larger than the gateway's limit of ${limit} bytes. Send a smaller request, or raise server.max-body-size.`,
+    message: `The request body is larger than the gateway's limit of ${limit} bytes. Send a smaller request, or raise ${key}.`,
   });
+}
+
+/** A body larger than the whole budget could never be received: that is too large, not busy. */
+function limitOf(limit: number): [number, string] {
+  return inflightBodies.size < limit ? [inflightBodies.size, 'server.max-inflight-body-bytes'] : [limit, 'server.max-body-size'];
 }
 
 function overBudget(): GatewayError {
@@ -35,14 +40,19 @@ export function isClientAbort(err: unknown): boolean {
   return err instanceof GatewayError && err.code === CLIENT_ABORTED;
 }
 
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+const WHOLE_FROM = 1024 * 1024;
+
+export function readBody(req: IncomingMessage, maxBodySize: number): Promise<Buffer> {
+  const [limit, key] = limitOf(maxBodySize);
   const declared = Number(req.headers['content-length']);
-  if (declared > limit) return Promise.reject(tooLarge(limit));
+  if (declared > limit) return Promise.reject(tooLarge(limit, key));
   if (req.destroyed) return Promise.reject(clientAborted());
   return new Promise((resolve, reject) => {
-    // A declared length that spans several reads is copied into one buffer of that size as it
-    // arrives: each read is garbage at once, and no second copy is made at the end (a list of
-    // reads joined by Buffer.concat holds the body twice). Chunked bodies keep the list.
+    // A large body of declared length is copied into one buffer of that size as it arrives:
+    // each read is garbage at once, the body is freed as a whole, and no second copy is made at
+    // the end (a list of reads joined by Buffer.concat holds it twice). The buffer is made only
+    // after WHOLE_FROM bytes, so merely declaring a length reserves nothing. Smaller and chunked
+    // bodies keep the list; a body in one read is used as it is.
     let whole: Buffer | undefined;
     let chunks: Buffer[] = [];
     let size = 0;
@@ -66,9 +76,14 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       whole = undefined;
     };
     const onData = (chunk: Buffer): void => {
-      if (size + chunk.length > limit) return settle(tooLarge(limit));
+      if (size + chunk.length > limit) return settle(tooLarge(limit, key));
       if (!inflightBodies.take(chunk.length)) return settle(overBudget());
-      if (size === 0 && declared > chunk.length) whole = Buffer.allocUnsafeSlow(declared);
+      if (whole === undefined && size + chunk.length >= WHOLE_FROM && declared > size + chunk.length) {
+        whole = Buffer.allocUnsafeSlow(declared);
+        let at = 0;
+        for (const part of chunks) at += part.copy(whole, at);
+        chunks = [];
+      }
       if (whole) chunk.copy(whole, size);
       else chunks.push(chunk);
       size += chunk.length;

@@ -3,6 +3,7 @@
  * long to arrive) is answered here, on the raw socket, as an OpenAI-shaped error — then the
  * connection is closed, since the rest of the byte stream cannot be trusted.
  */
+import { maxHeaderSize } from 'node:http';
 import type { Socket } from 'node:net';
 import { GatewayError } from '../core/gateway-error.js';
 
@@ -23,7 +24,7 @@ interface HttpSocket extends Socket {
 export function clientErrorFor(err: ParserError): GatewayError {
   switch (err.code) {
     case 'HPE_HEADER_OVERFLOW':
-      return new GatewayError({ status: 431, code: 'request_headers_too_large', message: 'The request headers are larger than the gateway accepts (16 KiB in total).' });
+      return new GatewayError({ status: 431, code: 'request_headers_too_large', message: `The request headers are larger than the gateway accepts (${maxHeaderSize} bytes in total).` });
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return new GatewayError({
         status: 408,

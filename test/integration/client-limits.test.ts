@@ -113,11 +113,11 @@ describe('header and body timeouts', () => {
 describe('the bytes of bodies being received are bounded in total', () => {
   let gw: InProcessGateway;
   before(async () => {
-    gw = await startInProcess({ config: 'server:\n  max-body-size: 2097152\n  max-inflight-body-bytes: 1048576\n' });
+    gw = await startInProcess({ config: 'server:\n  max-body-size: 1572864\n  max-inflight-body-bytes: 2097152\n' });
   });
   after(() => gw?.close());
 
-  /** Sends `bytes` of a body declared as 1.5 MiB and holds the connection; resolves with what came back so far. */
+  /** Sends `bytes` of a body declared as 1.4 MiB and holds the connection. */
   function holdUpload(bytes: number): { socket: Socket; answer: () => string; closed: () => boolean } {
     const socket = connect(gw.port, '127.0.0.1');
     let text = '';
@@ -125,21 +125,63 @@ describe('the bytes of bodies being received are bounded in total', () => {
     socket.on('data', (d: Buffer) => (text += d.toString()));
     socket.on('close', () => (closed = true));
     socket.on('error', () => {});
-    socket.write(`POST /ai/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${1536 * 1024}\r\n\r\n`);
+    socket.write(`POST /ai/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${1434 * 1024}\r\n\r\n`);
     socket.write(Buffer.alloc(bytes, ' '));
     return { socket, answer: () => text, closed: () => closed };
   }
 
+  test('a declared length over max-body-size is refused before any body is read', async () => {
+    const r = await rawRequest(gw.port, ['POST /ai/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 99999999\r\n\r\n'], { waitMs: 2000 });
+    assert.equal(r.status, 413);
+    assert.equal(r.json?.error?.code, 'request_too_large');
+    assert.ok(r.closed, 'connection closed: the body is not read');
+  });
+
+  test('a chunked body that never ends stops at max-body-size: 413, connection closed', async () => {
+    const socket = connect(gw.port, '127.0.0.1');
+    let text = '';
+    let closed = false;
+    socket.on('data', (d: Buffer) => (text += d.toString()));
+    socket.on('close', () => (closed = true));
+    socket.on('error', () => {});
+    socket.write('POST /ai/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n');
+    const chunk = `10000\r\n${' '.repeat(0x10000)}\r\n`;
+    const pump = setInterval(() => {
+      if (!closed) for (let i = 0; i < 8; i++) socket.write(chunk);
+    }, 5);
+    try {
+      assert.ok(await until(() => closed, 5000), 'the gateway closed the connection');
+    } finally {
+      clearInterval(pump);
+    }
+    assert.match(text, /^HTTP\/1\.1 413/);
+    assert.match(text, /request_too_large/);
+    assert.equal(inflightBodies.inUse, 0);
+  });
+
+  test('a body larger than the whole budget is 413 naming the budget, not 503', async () => {
+    const small = await startInProcess({ config: 'server:\n  max-inflight-body-bytes: 1000\n' });
+    try {
+      const r = await rawRequest(small.port, [`POST /ai/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 2000\r\n\r\n${' '.repeat(2000)}`], { waitMs: 2000 });
+      assert.equal(r.status, 413);
+      assert.match(r.json?.error?.message ?? '', /server\.max-inflight-body-bytes/);
+    } finally {
+      await small.close();
+      // The budget is one per process: give it back the size of this suite's gateway.
+      inflightBodies.resize(2097152);
+    }
+  });
+
   test('an upload that would go over the budget gets 503 and its connection closed; the budget frees when uploads end', async () => {
-    const first = holdUpload(700 * 1024);
-    assert.ok(await until(() => inflightBodies.inUse >= 700 * 1024, 3000), `in use: ${inflightBodies.inUse}`);
-    const second = holdUpload(700 * 1024);
+    const first = holdUpload(1100 * 1024);
+    assert.ok(await until(() => inflightBodies.inUse >= 1100 * 1024, 3000), `in use: ${inflightBodies.inUse}`);
+    const second = holdUpload(1100 * 1024);
     assert.ok(await until(second.closed, 3000), 'the over-budget upload is closed');
     assert.match(second.answer(), /^HTTP\/1\.1 503/);
     assert.match(second.answer(), /request_bodies_over_capacity/);
     assert.match(second.answer(), /retry-after: 1/i);
     assert.ok(!first.closed(), 'the upload within the budget goes on');
-    assert.ok(inflightBodies.inUse <= 1024 * 1024);
+    assert.ok(inflightBodies.inUse <= 2048 * 1024);
     first.socket.destroy();
     assert.ok(await until(() => inflightBodies.inUse === 0, 3000), `in use after both ended: ${inflightBodies.inUse}`);
     const ok = await rawRequest(gw.port, ['POST /ai/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}'], { waitMs: 1000 });

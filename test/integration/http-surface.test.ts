@@ -111,6 +111,21 @@ describe("what Node's HTTP parser refuses comes back as OpenAI-shaped JSON, and 
   }
 });
 
+test('good requests running alongside all of these lose nothing', async () => {
+  const hostile = Promise.all(
+    Array.from({ length: 5 }, () => [
+      rawRequest(gw.port, ['GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Name: x\r\n\r\n']),
+      rawRequest(gw.port, [`GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`]),
+      rawRequest(gw.port, ['POST /ai/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n']),
+      send('/prefixed/%2e%2e/admin'),
+      send('/router/r/chat/completions', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: chat }),
+    ]).flat(),
+  );
+  const good = await Promise.all(Array.from({ length: 20 }, () => send('/router/r/chat/completions', { method: 'POST', headers: JSON_HEADERS, body: chat })));
+  await hostile;
+  for (const res of good) assert.equal(res.status, 200, res.body);
+});
+
 describe('JSON endpoints require a JSON content type', () => {
   for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', undefined]) {
     test(`${type ?? 'no content type'} → 415, nothing sent upstream`, async () => {
@@ -304,6 +319,25 @@ describe('uploads', () => {
     const upstream = sim.requests.at(-1);
     assert.equal(upstream?.body.length, body.length);
     assert.equal(upstream?.headers.expect, undefined);
+  });
+
+  test('large bodies arrive whole, with a declared length or chunked', async () => {
+    const big = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'é'.repeat(1_500_000) }] });
+    const declared = await send('/router/r/chat/completions', { method: 'POST', headers: JSON_HEADERS, body: big });
+    assert.equal(declared.status, 200, declared.body);
+    assert.equal(sim.requests.at(-1)?.body, big);
+    const chunked = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: gw.port, path: '/router/r/chat/completions', method: 'POST', headers: JSON_HEADERS }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      const bytes = Buffer.from(big);
+      for (let at = 0; at < bytes.length; at += 100_000) req.write(bytes.subarray(at, at + 100_000));
+      req.end();
+    });
+    assert.equal(chunked, 200);
+    assert.equal(sim.requests.at(-1)?.body, big);
   });
 
   test('a client that aborts its upload is an info line, not an unexpected error', async () => {
