@@ -62,7 +62,11 @@ export function createHttpServer(gw: Gateway): GatewayServer {
     }
     if (origin !== undefined && cors?.allows(origin)) cors.decorate(res, origin);
     route(gw, unified, ctx, cors).then(
-      () => logDone(gw, ctx),
+      () => {
+        // A streamed upload (passthrough) the client abandoned ends the route quietly.
+        if (ctx.clientGone && !req.complete) gw.logger.info({ requestId: ctx.id }, whyBodyStopped(req.socket));
+        logDone(gw, ctx);
+      },
       (err: unknown) => fail(ctx, err),
     );
   };

@@ -1,26 +1,34 @@
 /**
  * `/{provider}/{path}`: relays any request to the provider's base URL with the gateway's
  * credentials, bodies streamed both ways and never parsed (Anthropic SDK users, embeddings,
- * files — whatever the provider offers). The route table has already checked the path (see
- * passthrough-path.ts) and the client's origin.
+ * files — whatever the provider offers).
  */
+import type { CompiledGateway } from '../../config/compile.js';
 import type { CredentialStatus } from '../../secrets/credential-store.js';
 import { GatewayError } from '../../core/gateway-error.js';
 import { missingKey } from '../../core/unified.js';
+import { suggestKey } from '../../config/errors.js';
 import type { UpstreamRequest } from '../../providers/types.js';
 import { upstreamFailure } from '../../upstream/client.js';
 import { readBody } from '../body.js';
 import { withoutKeyParam } from '../passthrough-path.js';
-import { whyBodyStopped } from '../client-errors.js';
 import type { RequestContext } from '../context.js';
 import type { Gateway } from '../gateway.js';
 import { downstreamHeaders, upstreamHeaders } from '../proxy-headers.js';
 import { gatewayHeaders, sendError } from '../respond.js';
 
+function unknownProvider(compiled: CompiledGateway, name: string): GatewayError {
+  const suggestion = suggestKey(name, [...compiled.providers.keys()]);
+  return new GatewayError({
+    status: 400,
+    code: 'unknown_provider',
+    message: `Unknown provider "${name}".${suggestion ? ` Did you mean "${suggestion}"?` : ''} Known: ${[...compiled.providers.keys()].join(', ')}; routers live under /router/{id} and the unified API under /ai.`,
+  });
+}
+
 export async function handlePassthrough(gw: Gateway, ctx: RequestContext, providerName: string, rest: string, query: string): Promise<void> {
-  // The route table sends only provider names here.
   const entry = gw.compiled.providers.get(providerName);
-  if (!entry) throw new GatewayError({ status: 404, code: 'not_found', message: `No provider "${providerName}".` });
+  if (!entry) throw unknownProvider(gw.compiled, providerName);
   const status = gw.compiled.credentials.status(providerName) as CredentialStatus;
   if (!status.found) throw missingKey(providerName, status.missing);
   const provider = entry.runtime;
@@ -60,10 +68,7 @@ export async function handlePassthrough(gw: Gateway, ctx: RequestContext, provid
       ctx.signal,
     );
   } catch (err) {
-    if (ctx.clientGone) {
-      if (!ctx.req.complete) gw.logger.info({ requestId: ctx.id }, whyBodyStopped(ctx.req.socket));
-      return;
-    }
+    if (ctx.clientGone) return;
     sendError(ctx, upstreamFailure(err, provider.name, deadlineHit));
     return;
   }
