@@ -8,7 +8,7 @@
  * It listens on 127.0.0.1 unless `host` says otherwise.
  */
 import type { Server } from 'node:http';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { listenLocally } from './listen.js';
 import { parseConfigText } from '../../src/config/load.js';
 import { compileGateway } from '../../src/config/compile.js';
@@ -92,4 +92,22 @@ export function rawRequest(port: number, parts: (string | Buffer)[], { gapMs = 0
     };
     socket.once('connect', next);
   });
+}
+
+export interface OpenConnection {
+  socket: Socket;
+  /** What the server has sent so far. */
+  answer(): string;
+  closed(): boolean;
+}
+
+/** A raw connection to write to at will (uploads held open, endless bodies). */
+export function openConnection(port: number): OpenConnection {
+  const socket = connect(port, '127.0.0.1');
+  let text = '';
+  let closed = false;
+  socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+  socket.on('close', () => (closed = true));
+  socket.on('error', () => {});
+  return { socket, answer: () => text, closed: () => closed };
 }

@@ -6,9 +6,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { readFile } from 'node:fs/promises';
-import { startInProcess, rawRequest, type InProcessGateway } from '../helpers/in-process.js';
+import { openConnection, startInProcess, rawRequest, type InProcessGateway, type OpenConnection } from '../helpers/in-process.js';
 import { startGateway } from '../helpers/gateway.js';
 import { listenLocally } from '../helpers/listen.js';
 import { inflightBodies } from '../../src/server/body-budget.js';
@@ -118,16 +118,11 @@ describe('the bytes of bodies being received are bounded in total', () => {
   after(() => gw?.close());
 
   /** Sends `bytes` of a body declared as 1.4 MiB and holds the connection. */
-  function holdUpload(bytes: number): { socket: Socket; answer: () => string; closed: () => boolean } {
-    const socket = connect(gw.port, '127.0.0.1');
-    let text = '';
-    let closed = false;
-    socket.on('data', (d: Buffer) => (text += d.toString()));
-    socket.on('close', () => (closed = true));
-    socket.on('error', () => {});
-    socket.write(`POST /ai/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${1434 * 1024}\r\n\r\n`);
-    socket.write(Buffer.alloc(bytes, ' '));
-    return { socket, answer: () => text, closed: () => closed };
+  function holdUpload(bytes: number): OpenConnection {
+    const upload = openConnection(gw.port);
+    upload.socket.write(`POST /ai/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${1434 * 1024}\r\n\r\n`);
+    upload.socket.write(Buffer.alloc(bytes, ' '));
+    return upload;
   }
 
   test('a declared length over max-body-size is refused before any body is read', async () => {
@@ -138,24 +133,19 @@ describe('the bytes of bodies being received are bounded in total', () => {
   });
 
   test('a chunked body that never ends stops at max-body-size: 413, connection closed', async () => {
-    const socket = connect(gw.port, '127.0.0.1');
-    let text = '';
-    let closed = false;
-    socket.on('data', (d: Buffer) => (text += d.toString()));
-    socket.on('close', () => (closed = true));
-    socket.on('error', () => {});
-    socket.write('POST /ai/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n');
+    const endless = openConnection(gw.port);
+    endless.socket.write('POST /ai/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n');
     const chunk = `10000\r\n${' '.repeat(0x10000)}\r\n`;
     const pump = setInterval(() => {
-      if (!closed) for (let i = 0; i < 8; i++) socket.write(chunk);
+      if (!endless.closed()) for (let i = 0; i < 8; i++) endless.socket.write(chunk);
     }, 5);
     try {
-      assert.ok(await until(() => closed, 5000), 'the gateway closed the connection');
+      assert.ok(await until(endless.closed, 5000), 'the gateway closed the connection');
     } finally {
       clearInterval(pump);
     }
-    assert.match(text, /^HTTP\/1\.1 413/);
-    assert.match(text, /request_too_large/);
+    assert.match(endless.answer(), /^HTTP\/1\.1 413/);
+    assert.match(endless.answer(), /request_too_large/);
     assert.equal(inflightBodies.inUse, 0);
   });
 
@@ -241,13 +231,10 @@ describe('resident memory under held uploads (the gateway process)', () => {
       let peak = baseline;
       const body = Buffer.alloc(29 * 1024 * 1024, ' ');
       const clients = Array.from({ length: 20 }, () => {
-        const socket = connect(gw.port, '127.0.0.1');
-        let text = '';
-        socket.on('data', (d: Buffer) => (text += d.toString()));
-        socket.on('error', () => {});
-        socket.write(`POST /ai/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${30 * 1024 * 1024}\r\n\r\n`);
-        socket.write(body);
-        return { socket, answer: () => text };
+        const upload = openConnection(gw.port);
+        upload.socket.write(`POST /ai/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${30 * 1024 * 1024}\r\n\r\n`);
+        upload.socket.write(body);
+        return upload;
       });
       const deadline = Date.now() + 20_000;
       while (Date.now() < deadline) {
