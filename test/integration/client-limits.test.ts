@@ -5,12 +5,11 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { openConnection, startInProcess, rawRequest, type InProcessGateway, type OpenConnection } from '../helpers/in-process.js';
 import { startGateway } from '../helpers/gateway.js';
-import { listenLocally } from '../helpers/listen.js';
+import { startFloodUpstream, type FloodUpstream } from '../helpers/flood-upstream.js';
 import { inflightBodies } from '../../src/server/body-budget.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -22,47 +21,6 @@ async function until(check: () => boolean, ms: number): Promise<boolean> {
     await sleep(25);
   }
   return check();
-}
-
-/** An upstream for passthrough: `/flood` streams without end, `/slow` is silent for a while, then answers. */
-interface Upstream {
-  url: string;
-  floodClosed: number;
-  close(): Promise<void>;
-}
-
-async function startUpstream(): Promise<Upstream> {
-  const state = { floodClosed: 0 };
-  const chunk = Buffer.alloc(64 * 1024, 'x');
-  const server: Server = createServer((req, res: ServerResponse) => {
-    req.resume();
-    if (req.url?.endsWith('/flood')) {
-      res.writeHead(200, { 'content-type': 'application/octet-stream' });
-      res.on('close', () => state.floodClosed++);
-      const pump = (): void => {
-        while (!res.destroyed && res.write(chunk));
-      };
-      res.on('drain', pump);
-      pump();
-      return;
-    }
-    if (req.url?.endsWith('/slow')) {
-      setTimeout(() => {
-        res.writeHead(200, { 'content-type': 'application/octet-stream' });
-        res.end(Buffer.alloc(1024 * 1024, 'y'));
-      }, 2500);
-      return;
-    }
-    res.writeHead(404).end();
-  });
-  const listening = await listenLocally(server);
-  return {
-    url: listening.url,
-    get floodClosed() {
-      return state.floodClosed;
-    },
-    close: listening.close,
-  };
 }
 
 describe('header and body timeouts', () => {
@@ -181,10 +139,10 @@ describe('the bytes of bodies being received are bounded in total', () => {
 });
 
 describe('a client that stops reading', () => {
-  let upstream: Upstream;
+  let upstream: FloodUpstream;
   let gw: InProcessGateway;
   before(async () => {
-    upstream = await startUpstream();
+    upstream = await startFloodUpstream();
     gw = await startInProcess({
       config: `server:\n  write-stall-timeout: 1s\nproviders:\n  flood:\n    base-url: "${upstream.url}"\n`,
       env: { FLOOD_API_KEY: 'flood-key' },

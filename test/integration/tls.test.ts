@@ -8,10 +8,12 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
+import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseEnv, CLI, startGateway } from '../helpers/gateway.js';
 import { startInProcess } from '../helpers/in-process.js';
+import { startFloodUpstream } from '../helpers/flood-upstream.js';
 import { startOpenAISimulator, type OpenAISimulator } from '../simulators/openai.js';
 
 const OPENAI_KEY = 'test-openai-key-0000-secret-abcd';
@@ -94,6 +96,28 @@ routers:
     } finally {
       await enabled.close();
       await disabled.close();
+    }
+  });
+
+  test('over TLS too, a client that stops reading is dropped after the write-stall timeout', async () => {
+    const flood = await startFloodUpstream();
+    const gw = await startInProcess({
+      config: `server:\n  write-stall-timeout: 1s\n  tls:\n    cert: "${cert}"\n    key: "${key}"\nproviders:\n  flood:\n    base-url: "${flood.url}"\n`,
+      env: { FLOOD_API_KEY: 'flood-key' },
+    });
+    try {
+      const socket = tlsConnect({ host: '127.0.0.1', port: gw.port, ca: readFileSync(cert) });
+      socket.on('error', () => {});
+      await new Promise((resolve) => socket.once('secureConnect', resolve));
+      socket.write('GET /flood/flood HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      socket.pause();
+      const end = Date.now() + 8000;
+      while (flood.floodClosed === 0 && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.ok(flood.floodClosed === 1, 'the stalled response was dropped and its upstream request cancelled');
+      socket.destroy();
+    } finally {
+      await gw.close();
+      await flood.close();
     }
   });
 
