@@ -122,6 +122,22 @@ const health = z
 
 const tlsFiles = z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict();
 
+/** `server.tls`: Helicone's `Disabled` / `{Enabled: {cert, key}}`, or plainly `{cert, key}` (PEM file paths). */
+const tlsSetting = z
+  .unknown()
+  .optional()
+  .transform((value, ctx): z.infer<typeof tlsFiles> | undefined => {
+    if (value === undefined || value === 'Disabled') return undefined;
+    const helicone = typeof value === 'object' && value !== null && 'Enabled' in value;
+    const parsed = tlsFiles.safeParse(helicone ? (value as { Enabled: unknown }).Enabled : value);
+    if (parsed.success) return parsed.data;
+    const { issues } = parsed.error;
+    const issue = issues.find((i) => i.code === z.ZodIssueCode.unrecognized_keys) ?? issues[0];
+    const detail = issue.code === z.ZodIssueCode.unrecognized_keys ? `unknown key "${issue.keys[0]}"` : issue.path.length > 0 ? `"${issue.path.join('.')}" ${issue.message.toLowerCase()}` : `got ${JSON.stringify(value)}`;
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected {cert, key} (PEM file paths), {Enabled: {cert, key}} or "Disabled"; ${detail}` });
+    return z.NEVER;
+  });
+
 export const configSchema = z
   .object({
     telemetry: z
@@ -139,11 +155,7 @@ export const configSchema = z
       .object({
         address: z.string().default('0.0.0.0'),
         port: z.number().int().min(0).max(65535).default(8080),
-        /** Helicone's `Disabled` / `{Enabled: {cert, key}}`, or plainly `{cert, key}`: PEM file paths. */
-        tls: z
-          .union([z.literal('Disabled'), z.object({ Enabled: tlsFiles }).strict(), tlsFiles])
-          .optional()
-          .transform((tls) => (tls === undefined || tls === 'Disabled' ? undefined : 'Enabled' in tls ? tls.Enabled : tls)),
+        tls: tlsSetting,
         'shutdown-timeout': duration.default('30s'),
         /** Ours: largest accepted request body. */
         'max-body-size': z.number().int().positive().default(32 * 1024 * 1024),

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseEnv, CLI, startGateway } from '../helpers/gateway.js';
 import { startInProcess } from '../helpers/in-process.js';
+import { parseConfigText } from '../../src/config/load.js';
 import { startFloodUpstream } from '../helpers/flood-upstream.js';
 import { startOpenAISimulator, type OpenAISimulator } from '../simulators/openai.js';
 
@@ -118,6 +119,19 @@ routers:
     } finally {
       await gw.close();
       await flood.close();
+    }
+  });
+
+  test('a mistyped tls block is a config error that says what is expected', () => {
+    for (const [yaml, detail] of [
+      ['server:\n  tls:\n    crt: /a\n    key: /b\n', /unknown key "crt"/],
+      ['server:\n  tls: Enabled\n', /got "Enabled"/],
+      ['server:\n  tls:\n    Enabled:\n      cert: /a\n', /"key" required/],
+    ] as const) {
+      assert.throws(
+        () => parseConfigText(yaml, 'test', {}),
+        (err: Error) => /server\.tls: expected \{cert, key\} \(PEM file paths\), \{Enabled: \{cert, key\}\} or "Disabled"/.test(err.message) && detail.test(err.message),
+      );
     }
   });
 
