@@ -101,13 +101,14 @@ async function serve(startup: Startup, portOverride: number | undefined, workers
   }
   const { address } = compiled.config.server;
   const port = portOverride ?? compiled.config.server.port;
+  const scheme = compiled.config.server.tls ? 'https' : 'http';
   if (workers > 1 && isPrimary) {
     // Workers share the port (the primary accepts and hands connections out); each has its own
     // gateway state — see the README on what is per process.
     for (let i = 0; i < workers; i++) cluster.fork();
     let listening = 0;
     cluster.on('listening', (_worker, bound) => {
-      if (++listening === workers) logger.info({ address, port: bound.port, workers }, `listening on http://${address}:${bound.port}`);
+      if (++listening === workers) logger.info({ address, port: bound.port, workers }, `listening on ${scheme}://${address}:${bound.port}`);
     });
     let stopping = false;
     cluster.on('exit', (worker, code, signal) => {
@@ -132,7 +133,7 @@ async function serve(startup: Startup, portOverride: number | undefined, workers
   server.listen(port, address, () => {
     const actual = server.address();
     const boundPort = typeof actual === 'object' && actual ? actual.port : port;
-    if (cluster.isPrimary) logger.info({ address, port: boundPort }, `listening on http://${address}:${boundPort}`);
+    if (cluster.isPrimary) logger.info({ address, port: boundPort }, `listening on ${scheme}://${address}:${boundPort}`);
   });
   const shutdown = (): void => {
     server.close(() => {

@@ -16,7 +16,6 @@ const TOP_LEVEL: Array<[string, (c: GatewayConfig) => unknown]> = [
   ['control-plane', (c) => c['control-plane']],
   ['database', (c) => c.database],
   ['minio', (c) => c.minio],
-  ['server.tls', (c) => c.server.tls],
   // Logs are JSON lines on stdout; OpenTelemetry export and other formats come later.
   ['telemetry.exporter', (c) => (c.telemetry.exporter === 'stdout' ? undefined : c.telemetry.exporter)],
   ['telemetry.otlp-endpoint', (c) => c.telemetry['otlp-endpoint']],

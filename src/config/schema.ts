@@ -133,6 +133,24 @@ const health = z
   })
   .strict();
 
+const tlsFiles = z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict();
+
+/** `server.tls`: Helicone's `Disabled` / `{Enabled: {cert, key}}`, or plainly `{cert, key}` (PEM file paths). */
+const tlsSetting = z
+  .unknown()
+  .optional()
+  .transform((value, ctx): z.infer<typeof tlsFiles> | undefined => {
+    if (value === undefined || value === 'Disabled') return undefined;
+    const helicone = typeof value === 'object' && value !== null && 'Enabled' in value;
+    const parsed = tlsFiles.safeParse(helicone ? (value as { Enabled: unknown }).Enabled : value);
+    if (parsed.success) return parsed.data;
+    const { issues } = parsed.error;
+    const issue = issues.find((i) => i.code === z.ZodIssueCode.unrecognized_keys) ?? issues[0];
+    const detail = issue.code === z.ZodIssueCode.unrecognized_keys ? `unknown key "${issue.keys[0]}"` : issue.path.length > 0 ? `"${issue.path.join('.')}" ${issue.message.toLowerCase()}` : `got ${JSON.stringify(value)}`;
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected {cert, key} (PEM file paths), {Enabled: {cert, key}} or "Disabled"; ${detail}` });
+    return z.NEVER;
+  });
+
 export const configSchema = z
   .object({
     telemetry: z
@@ -151,10 +169,25 @@ export const configSchema = z
       .object({
         address: z.string().default('0.0.0.0'),
         port: z.number().int().min(0).max(65535).default(8080),
-        tls: z.unknown().optional(),
+        tls: tlsSetting,
         'shutdown-timeout': duration.default('30s'),
         /** Ours: largest accepted request body. */
         'max-body-size': z.number().int().positive().default(32 * 1024 * 1024),
+        /** Ours: request bodies being received, all requests together (see server/body-budget.ts). */
+        'max-inflight-body-bytes': z.number().int().positive().default(128 * 1024 * 1024),
+        /** Ours: until a request's headers have arrived (0 = no limit). */
+        'header-timeout': duration.default('20s'),
+        /** Ours: until the whole request, headers and body, has arrived (0 = no limit). */
+        'body-timeout': duration.default('60s'),
+        /** Ours: how long a client may leave a response unread while it is backpressured (0 = no limit). */
+        'write-stall-timeout': duration.default('30s'),
+        /** Ours: browser origins allowed to call the gateway; off when absent. */
+        cors: z
+          .object({ origins: z.array(z.string().min(1)).min(1), 'max-age': duration.default('10m') })
+          .strict()
+          .optional(),
+        /** Ours: extra `Host` names accepted when listening on a loopback address. */
+        'allowed-hosts': z.array(z.string().min(1)).optional(),
         /** Ours: processes sharing the port. */
         workers: z.number().int().min(1).max(64).default(1),
       })

@@ -12,8 +12,21 @@ const HOP_BY_HOP = new Set([
 /** Client headers that carry credentials for some provider. */
 const CLIENT_CREDENTIALS = new Set(['authorization', 'x-api-key', 'api-key', 'x-goog-api-key', 'cookie']);
 
-/** Also never forwarded: the gateway sets these itself. */
-const GATEWAY_OWNED = new Set(['host', 'x-request-id', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256']);
+/**
+ * Also never forwarded: the gateway sets these itself. `expect: 100-continue` was answered by
+ * the gateway already (Node sends the 100); the upstream hop has the whole body to send.
+ */
+const GATEWAY_OWNED = new Set(['host', 'x-request-id', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256', 'expect']);
+
+/**
+ * Never relayed back: the provider's CORS policy (often `*`) must not become the gateway's,
+ * which holds the keys — the gateway answers CORS itself (cors.ts).
+ */
+const DOWNSTREAM_DROPPED = new Set([
+  ...HOP_BY_HOP, 'x-request-id',
+  'access-control-allow-origin', 'access-control-allow-credentials', 'access-control-allow-methods',
+  'access-control-allow-headers', 'access-control-expose-headers', 'access-control-max-age',
+]);
 
 function connectionListed(headers: IncomingHttpHeaders): Set<string> | undefined {
   const value = headers.connection;
@@ -35,7 +48,7 @@ export function upstreamHeaders(client: IncomingHttpHeaders): Record<string, str
 export function downstreamHeaders(upstream: IncomingHttpHeaders, into: OutgoingHttpHeaders): OutgoingHttpHeaders {
   const listed = connectionListed(upstream);
   for (const [name, value] of Object.entries(upstream)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || listed?.has(name) || name === 'x-request-id') continue;
+    if (value === undefined || DOWNSTREAM_DROPPED.has(name) || listed?.has(name)) continue;
     into[name] = value;
   }
   return into;

@@ -3,7 +3,8 @@
  *   GET  /health
  *   POST /router/{id}[/v1]/chat/completions · /embeddings · GET /models
  *   POST /ai[/v1]/chat/completions · /embeddings · GET /models
- *   ANY  /{provider}/{path}          passthrough
+ *   ANY  /{provider}/{path}          passthrough, for configured and built-in provider names only
+ * Anything else is 404.
  */
 import { GatewayError } from '../core/gateway-error.js';
 import type { UnifiedApi } from '../core/unified.js';
@@ -13,14 +14,34 @@ import { handleChat, type ChatRoute } from './handlers/chat.js';
 import { handleEmbeddings } from './handlers/embeddings.js';
 import { listRouterModels, listUnifiedModels } from './handlers/models.js';
 import { handlePassthrough } from './handlers/passthrough.js';
+import { passthroughRest } from './passthrough-path.js';
+import { suggestKey } from '../config/errors.js';
+import { originNotAllowed, type CorsPolicy } from './cors.js';
 import { sendJson } from './respond.js';
 
 function notFound(path: string, hint: string): GatewayError {
   return new GatewayError({ status: 404, code: 'not_found', message: `No route for ${path}. ${hint}` });
 }
 
-function methodNotAllowed(method: string, path: string, allowed: string): GatewayError {
+/** 405 with `Allow` (RFC 9110 §15.5.6), set on the response before the error is rendered. */
+function methodNotAllowed(ctx: RequestContext, method: string, path: string, allowed: string): GatewayError {
+  ctx.res.setHeader('allow', allowed);
   return new GatewayError({ status: 405, code: 'method_not_allowed', message: `${method} is not supported on ${path}; use ${allowed}.` });
+}
+
+/**
+ * JSON endpoints take JSON only. Besides catching mistakes, this is what stops a web page from
+ * posting to a gateway on localhost: the content types a browser sends cross-site without asking
+ * first (`text/plain`, forms) are all refused, and `application/json` needs a CORS preflight.
+ */
+function requireJson(ctx: RequestContext): void {
+  const type = ctx.req.headers['content-type'];
+  if (type !== undefined && (type.startsWith('application/json') || type.toLowerCase().startsWith('application/json'))) return;
+  throw new GatewayError({
+    status: 415,
+    code: 'unsupported_media_type',
+    message: `This endpoint takes a JSON body; send content-type: application/json${type ? ` (got "${type.slice(0, 100)}")` : ''}.`,
+  });
 }
 
 /** Strips an optional leading `v1` segment: SDK base URLs may or may not include it. */
@@ -40,20 +61,22 @@ async function dispatchApi(
 ): Promise<void> {
   switch (endpoint) {
     case 'chat/completions':
-      if (method !== 'POST') throw methodNotAllowed(method, fullPath, 'POST');
+      if (method !== 'POST') throw methodNotAllowed(ctx, method, fullPath, 'POST');
+      requireJson(ctx);
       return handleChat(gw, ctx, route);
     case 'embeddings':
-      if (method !== 'POST') throw methodNotAllowed(method, fullPath, 'POST');
+      if (method !== 'POST') throw methodNotAllowed(ctx, method, fullPath, 'POST');
+      requireJson(ctx);
       return handleEmbeddings(gw, ctx, route);
     case 'models':
-      if (method !== 'GET') throw methodNotAllowed(method, fullPath, 'GET');
+      if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(ctx, method, fullPath, 'GET, HEAD');
       return listModels();
     default:
       throw notFound(fullPath, 'Supported here: chat/completions, embeddings, models.');
   }
 }
 
-export async function route(gw: Gateway, unified: UnifiedApi, ctx: RequestContext): Promise<void> {
+export async function route(gw: Gateway, unified: UnifiedApi, ctx: RequestContext, cors: CorsPolicy | undefined): Promise<void> {
   const url = ctx.req.url ?? '/';
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
@@ -65,6 +88,7 @@ export async function route(gw: Gateway, unified: UnifiedApi, ctx: RequestContex
   const first = segments[1] ?? '';
 
   if (first === 'health' && segments.length === 2) {
+    if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(ctx, method, path, 'GET, HEAD');
     sendJson(ctx, 200, { status: 'ok' });
     return;
   }
@@ -84,12 +108,26 @@ export async function route(gw: Gateway, unified: UnifiedApi, ctx: RequestContex
   if (first === 'ai') {
     return dispatchApi(gw, ctx, method, path, apiPath(segments, 2), unified, () => listUnifiedModels(ctx, unified));
   }
-  if (first === '') throw notFound(path, 'Try POST /router/{id}/chat/completions, POST /ai/chat/completions or GET /health.');
+  if (first === '') throw notFound(path, SUGGESTED_ROUTES);
   let provider: string;
   try {
     provider = decodeURIComponent(first);
   } catch {
     throw notFound(path, 'The path is not valid percent-encoding.');
   }
-  return handlePassthrough(gw, ctx, provider, segments.slice(2).join('/'), query);
+  // Passthrough applies to provider names only; anything else is simply not a route.
+  if (!gw.compiled.providers.has(provider)) throw unknownRoute(gw, path, provider);
+  // Passthrough takes any content type, so a page on another origin is refused by its Origin.
+  const origin = ctx.req.headers.origin;
+  if (origin !== undefined && !cors?.allows(origin)) throw originNotAllowed(origin);
+  return handlePassthrough(gw, ctx, provider, passthroughRest(segments, 2), query);
+}
+
+const SUGGESTED_ROUTES = 'Try POST /router/{id}/chat/completions, POST /ai/chat/completions, /{provider}/{path} or GET /health.';
+
+function unknownRoute(gw: Gateway, path: string, name: string): GatewayError {
+  const names = [...gw.compiled.providers.keys()];
+  const suggestion = suggestKey(name, names);
+  const hint = suggestion ? `Did you mean the provider "${suggestion}" (/${suggestion}/…)? ` : '';
+  return notFound(path.slice(0, 200), `${hint}${SUGGESTED_ROUTES} Passthrough providers: ${names.join(', ')}.`);
 }

@@ -56,7 +56,7 @@ export async function startGateway(options: StartOptions = {}): Promise<GatewayP
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${output}`)), 15_000);
     const check = (): void => {
-      const match = /listening on http:\/\/[^:]+:(\d+)/.exec(output);
+      const match = /listening on https?:\/\/[^:]+:(\d+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(Number(match[1]));

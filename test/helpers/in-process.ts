@@ -1,53 +1,121 @@
 /**
- * The gateway from `src`, in this process, on a free port: config text → parse → compile →
- * createHttpServer(createGateway(…)). Tests that need seeded routing or must not pass against a
- * stale `dist/` use this; what the CLI adds (process, signals, workers) is tested through dist.
+ * The gateway in this process, built from `src` (so a test cannot pass against a stale dist/):
  *
- *   const gw = await startInProcess({ config: yaml, env: { OPENAI_API_KEY: 'k' }, seed: 7 });
- *   new OpenAI({ baseURL: `${gw.url}/router/my-router`, apiKey: 'client' });
- *   gw.logs()     // what the gateway logged
+ *   const gw = await startInProcess({ config: yamlText, env: { OPENAI_API_KEY: 'k' }, seed: 7 });
+ *   gw.url; gw.logs()   // every log line so far, as text
  *   await gw.close()
+ *
+ * It listens on 127.0.0.1 unless `host` says otherwise; `seed` makes routing's randomness
+ * repeatable. What the CLI adds (process, signals, workers) is tested through dist.
  */
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { listenLocally } from './listen.js';
 import { parseConfigText } from '../../src/config/load.js';
 import { compileGateway, type CompiledGateway } from '../../src/config/compile.js';
 import { seededRandom } from '../../src/core/balance/strategy.js';
 import { createLogging } from '../../src/observability/logger.js';
 import { createGateway } from '../../src/server/gateway.js';
-import { createHttpServer } from '../../src/server/http-server.js';
+import { createHttpServer, type GatewayServer } from '../../src/server/http-server.js';
 
 export interface InProcessGateway {
   url: string;
+  port: number;
+  server: GatewayServer;
   compiled: CompiledGateway;
   logs(): string;
   close(): Promise<void>;
 }
 
-export async function startInProcess(options: { config: string; env?: Record<string, string>; seed?: number }): Promise<InProcessGateway> {
-  const env = options.env ?? {};
-  const { config } = parseConfigText(options.config, 'test.yaml', env);
+export async function startInProcess(options: { config?: string; env?: Record<string, string>; host?: string; seed?: number } = {}): Promise<InProcessGateway> {
+  const env = { ...options.env };
+  const { config } = parseConfigText(options.config ?? '{}', 'test config', env);
   const compiled = compileGateway(config, env, {
     embedded: false,
-    source: 'test.yaml',
+    source: 'test config',
     random: options.seed === undefined ? undefined : seededRandom(options.seed),
   });
-  let logs = '';
-  const logging = createLogging('info', { write: (text: string) => (logs += text) });
+  let lines = '';
+  const logging = createLogging('info', { write: (chunk: string) => (lines += chunk) });
   const gateway = createGateway(compiled, logging);
   const server = createHttpServer(gateway);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenLocally(server as Server, options.host);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${listening.port}`,
+    port: listening.port,
+    server,
     compiled,
-    logs: () => logs,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          gateway.upstream.close();
-          resolve();
-        });
-      }),
+    logs: () => lines,
+    close: async () => {
+      await listening.close();
+      gateway.upstream.close();
+    },
   };
+}
+
+export interface RawResult {
+  /** Everything the server sent. */
+  text: string;
+  /** The server closed the connection (rather than the wait running out). */
+  closed: boolean;
+  status: number | undefined;
+  /** The JSON body of the first response, when it has one. */
+  json: { error?: { message: string; type: string; param: string | null; code: string | null } } | undefined;
+}
+
+/**
+ * Writes raw bytes to the gateway (each string of `parts` one write, `gapMs` apart) and collects
+ * what comes back until the server closes the connection or `waitMs` passes.
+ */
+export function rawRequest(port: number, parts: (string | Buffer)[], { gapMs = 0, waitMs = 3000 } = {}): Promise<RawResult> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    let done = false;
+    const finish = (closed: boolean): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.destroy();
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(text)?.[1];
+      const bodyAt = text.indexOf('\r\n\r\n');
+      let json: RawResult['json'];
+      try {
+        json = bodyAt === -1 ? undefined : (JSON.parse(text.slice(bodyAt + 4)) as RawResult['json']);
+      } catch {
+        json = undefined;
+      }
+      resolve({ text, closed, status: status ? Number(status) : undefined, json });
+    };
+    const timer = setTimeout(() => finish(false), waitMs);
+    socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+    socket.on('close', () => finish(true));
+    socket.on('error', () => finish(true));
+    let i = 0;
+    const next = (): void => {
+      if (done || i >= parts.length) return;
+      socket.write(parts[i++]);
+      if (gapMs > 0) setTimeout(next, gapMs);
+      else next();
+    };
+    socket.once('connect', next);
+  });
+}
+
+export interface OpenConnection {
+  socket: Socket;
+  /** What the server has sent so far. */
+  answer(): string;
+  closed(): boolean;
+}
+
+/** A raw connection to write to at will (uploads held open, endless bodies). */
+export function openConnection(port: number): OpenConnection {
+  const socket = connect(port, '127.0.0.1');
+  let text = '';
+  let closed = false;
+  socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+  socket.on('close', () => (closed = true));
+  socket.on('error', () => {});
+  return { socket, answer: () => text, closed: () => closed };
 }

@@ -119,7 +119,7 @@ test('access lines are batched but none is lost: each request has its line by th
     [
       { method: 'GET', path: '/health', status: 200 },
       { method: 'GET', path: '/health', status: 200 },
-      { method: 'GET', path: '/no-such-route', status: 400 },
+      { method: 'GET', path: '/no-such-route', status: 404 },
     ],
   );
   for (const line of lines) assert.equal(line.level, 30);

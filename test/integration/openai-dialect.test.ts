@@ -233,13 +233,16 @@ describe('errors in OpenAI shape', () => {
     assert.match(errorOf(res.body).message, /my-router/);
   });
 
-  test('unknown provider on /ai and as a passthrough → 400 with a suggestion', async () => {
+  test('unknown provider on /ai → 400 with a suggestion; an unknown first segment is no route → 404', async () => {
     const res = await post('/ai/chat/completions', chatBody({ model: 'opnai/gpt-4o-mini' }));
     assert.equal(res.status, 400);
     assert.match(errorOf(res.body).message, /did you mean "openai"/i);
     const pass = await post('/nosuchprovider/v1/chat/completions', chatBody());
-    assert.equal(pass.status, 400);
-    assert.equal(errorOf(pass.body).code, 'unknown_provider');
+    assert.equal(pass.status, 404);
+    assert.equal(errorOf(pass.body).code, 'not_found');
+    const typo = await post('/opnai/v1/chat/completions', chatBody());
+    assert.equal(typo.status, 404);
+    assert.match(errorOf(typo.body).message, /did you mean the provider "openai"/i);
   });
 
   test('body over the configured limit → 413', async () => {

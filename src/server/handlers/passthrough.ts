@@ -12,6 +12,7 @@ import type { UpstreamRequest } from '../../providers/types.js';
 import { joinPassthroughPath } from '../../providers/base-path.js';
 import { upstreamFailure } from '../../upstream/client.js';
 import { readBody } from '../body.js';
+import { withoutKeyParam } from '../passthrough-path.js';
 import type { RequestContext } from '../context.js';
 import type { Gateway } from '../gateway.js';
 import { downstreamHeaders, upstreamHeaders } from '../proxy-headers.js';
@@ -24,15 +25,6 @@ function unknownProvider(compiled: CompiledGateway, name: string): GatewayError 
     code: 'unknown_provider',
     message: `Unknown provider "${name}".${suggestion ? ` Did you mean "${suggestion}"?` : ''} Known: ${[...compiled.providers.keys()].join(', ')}; routers live under /router/{id} and the unified API under /ai.`,
   });
-}
-
-/** A `key=` query parameter is a client credential (Gemini style): it is dropped like a header. */
-function withoutKeyParam(query: string): string {
-  if (!query.includes('key=')) return query;
-  const params = new URLSearchParams(query.slice(1));
-  params.delete('key');
-  const rest = params.toString();
-  return rest ? `?${rest}` : '';
 }
 
 export async function handlePassthrough(gw: Gateway, ctx: RequestContext, providerName: string, rest: string, query: string): Promise<void> {
