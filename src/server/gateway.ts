@@ -3,6 +3,7 @@ import type { CompiledGateway } from '../config/compile.js';
 import type { AccessLog } from '../observability/access-log.js';
 import type { Logger, Logging } from '../observability/logger.js';
 import { UpstreamClient } from '../upstream/client.js';
+import { InFlight } from './in-flight.js';
 
 export interface Gateway {
   compiled: CompiledGateway;
@@ -12,6 +13,8 @@ export interface Gateway {
   accessLog: AccessLog;
   maxBodyBytes: number;
   exposeProviderRequestId: boolean;
+  /** The requests being served (graceful shutdown). */
+  inFlight: InFlight;
 }
 
 export function createGateway(compiled: CompiledGateway, { logger, accessLog }: Logging): Gateway {
@@ -22,5 +25,6 @@ export function createGateway(compiled: CompiledGateway, { logger, accessLog }: 
     accessLog,
     maxBodyBytes: compiled.config.server['max-body-size'],
     exposeProviderRequestId: compiled.config['response-headers']['provider-request-id'],
+    inFlight: new InFlight(),
   };
 }

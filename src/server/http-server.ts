@@ -10,6 +10,7 @@ export function createHttpServer(gw: Gateway): Server {
   const unified = new UnifiedApi(gw.compiled);
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
     const ctx = new RequestContext(req, res);
+    gw.inFlight.add(ctx);
     route(gw, unified, ctx).then(
       () => logDone(gw, ctx),
       (err: unknown) => {
