@@ -42,8 +42,8 @@ export function shutdownSseEvent(error: GatewayError): string {
 export function drainServer(server: Server, gw: Gateway, timeoutMs: number): Drain {
   const inFlight = gw.inFlight;
   const count = inFlight.size;
+  // Stops accepting and closes the idle keep-alive connections.
   server.close();
-  server.closeIdleConnections();
   const done = new Promise<DrainEnd>((resolve) => {
     let end: DrainEnd = 'drained';
     let pendingIdleClose = false;
