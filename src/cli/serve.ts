@@ -12,6 +12,18 @@ import { fail } from './fail.js';
 import { onStopSignals } from './signals.js';
 import { FATAL_EXIT_CODE, isMessage, type PrimaryMessage, type WorkerMessage } from './worker-messages.js';
 
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'address already in use',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  EADDRNOTAVAIL: 'no such address on this machine',
+};
+
+/** The same words in a worker as in a single process (whose errors name different syscalls). */
+function listenFailure(err: NodeJS.ErrnoException, address: string, port: number): string {
+  const known = err.code ? LISTEN_ERRORS[err.code] : undefined;
+  return `cannot listen on ${address}:${port}: ${known ? `${known} (${err.code})` : err.message}`;
+}
+
 function tellPrimary(message: WorkerMessage, then?: () => void): void {
   process.send?.(message, undefined, {}, () => then?.());
 }
@@ -24,8 +36,8 @@ export function serveProcess(compiled: CompiledGateway, logging: Logging, port: 
   const gateway = createGateway(compiled, logging);
   const server = createHttpServer(gateway);
 
-  server.on('error', (err) => {
-    const message = `cannot listen on ${address}:${port}: ${err.message}`;
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    const message = listenFailure(err, address, port);
     // A worker cannot fix this by being restarted: the primary reports it once and stops.
     if (worker) tellPrimary({ aiGateway: 'fatal', message }, () => process.exit(FATAL_EXIT_CODE));
     else fail(message);

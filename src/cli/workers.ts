@@ -39,15 +39,20 @@ export interface PrimaryOptions {
 export function runPrimary({ workers, address, shutdownTimeoutMs, logger }: PrimaryOptions): void {
   cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, process.env.NODE_OPTIONS) });
   const startedAt = new Map<number, number>();
+  /** Workers that are serving (only they hear messages; one still starting has nothing to drain). */
+  const serving = new Set<number>();
+  /** Workers still starting when shutdown began: ended, which is no failure. */
+  const unstarted = new Set<number>();
   const quickDeaths: number[] = [];
   const restarts = new Set<NodeJS.Timeout>();
   let listening = 0;
   let stopping = false;
   let exitCode = 0;
 
-  const alive = (): Worker[] => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+  // A worker that has exited may stay listed until its IPC channel has closed too.
+  const alive = (): Worker[] => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
   const send = (message: PrimaryMessage): void => {
-    for (const w of alive()) if (w.isConnected()) w.send(message);
+    for (const w of alive()) if (serving.has(w.id) && w.isConnected()) w.send(message);
   };
   const killAll = (): void => {
     for (const w of alive()) w.process.kill('SIGKILL');
@@ -69,15 +74,17 @@ export function runPrimary({ workers, address, shutdownTimeoutMs, logger }: Prim
     });
   };
 
-  cluster.on('listening', (_worker, bound) => {
+  cluster.on('listening', (worker, bound) => {
+    serving.add(worker.id);
     if (++listening === workers) logger.info({ address, port: bound.port, workers }, `listening on http://${address}:${bound.port}`);
   });
 
   cluster.on('exit', (worker, code, signal) => {
     const lived = Date.now() - (startedAt.get(worker.id) ?? 0);
     startedAt.delete(worker.id);
+    serving.delete(worker.id);
     if (stopping) {
-      if (code !== 0) exitCode = 1;
+      if (code !== 0 && !unstarted.has(worker.id)) exitCode = 1;
       if (alive().length === 0) process.exit(exitCode);
       return;
     }
@@ -130,9 +137,14 @@ export function runPrimary({ workers, address, shutdownTimeoutMs, logger }: Prim
     stopping = true;
     for (const timer of restarts) clearTimeout(timer);
     restarts.clear();
-    expected = alive().length;
-    if (expected === 0) process.exit(0);
-    counted = setTimeout(logCount, COUNT_WAIT_MS);
+    if (alive().length === 0) process.exit(0);
+    for (const w of alive()) {
+      if (serving.has(w.id)) continue;
+      unstarted.add(w.id);
+      w.process.kill('SIGKILL');
+    }
+    expected = serving.size;
+    counted = setTimeout(logCount, expected === 0 ? 0 : COUNT_WAIT_MS);
     send({ aiGateway: 'shutdown' });
     setTimeout(() => {
       logger.error('workers did not exit after server.shutdown-timeout; ending them');
