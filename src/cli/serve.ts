@@ -9,6 +9,7 @@ import { createGateway } from '../server/gateway.js';
 import { createHttpServer } from '../server/http-server.js';
 import { drainServer } from '../server/shutdown.js';
 import { fail } from './fail.js';
+import { stopWhenOrphaned } from './orphan-watch.js';
 import { onStopSignals } from './signals.js';
 import { FATAL_EXIT_CODE, isMessage, type PrimaryMessage, type WorkerMessage } from './worker-messages.js';
 
@@ -65,7 +66,10 @@ export function serveProcess(compiled: CompiledGateway, logging: Logging, port: 
     process.exit(1);
   };
 
-  if (!worker) return onStopSignals(stop, exitNow);
+  if (!worker) {
+    onStopSignals(stop, exitNow);
+    return stopWhenOrphaned(stop);
+  }
   // The primary decides: a terminal's Ctrl-C reaches every process of the group, and the
   // primary then tells each worker once.
   const ignore = (): void => undefined;

@@ -14,6 +14,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from '../observability/logger.js';
 import { fail } from './fail.js';
+import { stopWhenOrphaned } from './orphan-watch.js';
 import { onStopSignals } from './signals.js';
 import { workerExecArgv } from './v8-flags.js';
 import { FATAL_EXIT_CODE, isMessage, type PrimaryMessage, type WorkerMessage } from './worker-messages.js';
@@ -133,7 +134,10 @@ export function runPrimary({ workers, address, shutdownTimeoutMs, logger }: Prim
     if (++reported === expected) logCount();
   }
 
+  let stopRequested = false;
   const stop = (): void => {
+    if (stopRequested) return;
+    stopRequested = true;
     stopping = true;
     for (const timer of restarts) clearTimeout(timer);
     restarts.clear();
@@ -159,6 +163,7 @@ export function runPrimary({ workers, address, shutdownTimeoutMs, logger }: Prim
     process.exit(1);
   };
   onStopSignals(stop, exitNow);
+  stopWhenOrphaned(stop);
 
   for (let i = 0; i < workers; i++) fork();
 }

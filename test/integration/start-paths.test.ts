@@ -32,8 +32,9 @@ function flagLines(gw: GatewayProcess): FlagsLine[] {
     .map((line) => JSON.parse(line) as FlagsLine);
 }
 
-function exited(gw: GatewayProcess): Promise<number | null> {
-  return gw.child.exitCode !== null ? Promise.resolve(gw.child.exitCode) : new Promise((resolve) => gw.child.once('exit', resolve));
+function exited(gw: GatewayProcess): Promise<void> {
+  const { child } = gw;
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 test('the flags are one list: the gateway’s, `npm start`’s and the bench’s; the bin’s shebang is plain `node`', async () => {
@@ -114,6 +115,28 @@ test('`npm start` passes the flags on the command line, and SIGTERM to npm stops
     assert.equal(isAlive(gatewayPid), false, 'the gateway process ended with npm');
     await assert.rejects(fetch(`${gw.url}/health`), 'nothing listens any more');
     assert.match(gw.output(), /shutting down: 0 requests in flight/);
+  } finally {
+    if (gatewayPid && isAlive(gatewayPid)) process.kill(gatewayPid, 'SIGKILL');
+    await gw.stop();
+  }
+});
+
+test('`npx` / `npm exec`: SIGTERM to npm ends its shell, and the gateway, its parent gone, stops too', async () => {
+  const gw = await startGateway({
+    command: { file: 'npm', args: ['exec', '--yes', '--prefer-offline', '--package', ROOT, '--', 'ai-gateway'] },
+    env: { npm_config_update_notifier: 'false' },
+    args: ['-v'],
+  });
+  let gatewayPid = 0;
+  try {
+    gatewayPid = flagLines(gw)[0]!.pid;
+    assert.notEqual(gatewayPid, gw.child.pid);
+    gw.child.kill('SIGTERM');
+    await exited(gw);
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline && isAlive(gatewayPid)) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(isAlive(gatewayPid), false, 'the gateway process ended with npm');
+    await assert.rejects(fetch(`${gw.url}/health`), 'nothing listens any more');
   } finally {
     if (gatewayPid && isAlive(gatewayPid)) process.kill(gatewayPid, 'SIGKILL');
     await gw.stop();
