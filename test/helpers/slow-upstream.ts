@@ -8,7 +8,7 @@
  *   up.finished   // streams that reached [DONE]
  */
 import { createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './listen.js';
 
 export interface SlowUpstream {
   url: string;
@@ -22,7 +22,6 @@ export function chunk(content: string, finish: string | null = null): string {
 }
 
 export async function startSlowUpstream(opts: { events: number; gapMs: number; delayMs?: number }): Promise<SlowUpstream> {
-  const sockets = new Set<Socket>();
   const state = { finished: 0 };
   const server = createServer((req, res) => {
     let raw = '';
@@ -53,21 +52,12 @@ export async function startSlowUpstream(opts: { events: number; gapMs: number; d
       tick();
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url,
     get finished() {
       return state.finished;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }

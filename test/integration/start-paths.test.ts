@@ -108,12 +108,7 @@ test('`npm start` passes the flags on the command line, and SIGTERM to npm stops
     assert.deepEqual(lines.map((l) => l.nodeFlags), [{ commandLine: FLAGS, atStartup: [] }]);
     gatewayPid = lines[0]!.pid;
     assert.equal((await fetch(`${gw.url}/health`)).status, 200);
-    gw.child.kill('SIGTERM');
-    await exited(gw);
-    const deadline = Date.now() + 5000;
-    while (Date.now() < deadline && isAlive(gatewayPid)) await new Promise((r) => setTimeout(r, 50));
-    assert.equal(isAlive(gatewayPid), false, 'the gateway process ended with npm');
-    await assert.rejects(fetch(`${gw.url}/health`), 'nothing listens any more');
+    await sigtermToNpm(gw, gatewayPid);
     assert.match(gw.output(), /shutting down: 0 requests in flight/);
   } finally {
     if (gatewayPid && isAlive(gatewayPid)) process.kill(gatewayPid, 'SIGKILL');
@@ -131,12 +126,7 @@ test('`npx` / `npm exec`: SIGTERM to npm ends its shell, and the gateway, its pa
   try {
     gatewayPid = flagLines(gw)[0]!.pid;
     assert.notEqual(gatewayPid, gw.child.pid);
-    gw.child.kill('SIGTERM');
-    await exited(gw);
-    const deadline = Date.now() + 5000;
-    while (Date.now() < deadline && isAlive(gatewayPid)) await new Promise((r) => setTimeout(r, 50));
-    assert.equal(isAlive(gatewayPid), false, 'the gateway process ended with npm');
-    await assert.rejects(fetch(`${gw.url}/health`), 'nothing listens any more');
+    await sigtermToNpm(gw, gatewayPid);
   } finally {
     if (gatewayPid && isAlive(gatewayPid)) process.kill(gatewayPid, 'SIGKILL');
     await gw.stop();
@@ -182,6 +172,16 @@ test('cluster workers are started with the flags on their command line', async (
     await gw.stop();
   }
 });
+
+/** SIGTERM to npm; then the gateway (`gatewayPid`, below npm) must be gone and its port closed. */
+async function sigtermToNpm(gw: GatewayProcess, gatewayPid: number): Promise<void> {
+  gw.child.kill('SIGTERM');
+  await exited(gw);
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline && isAlive(gatewayPid)) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(isAlive(gatewayPid), false, 'the gateway process ended with npm');
+  await assert.rejects(fetch(`${gw.url}/health`), 'nothing listens any more');
+}
 
 function isAlive(pid: number): boolean {
   try {
