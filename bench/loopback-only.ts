@@ -20,7 +20,7 @@ function isPort(value: unknown): boolean {
   return typeof value === 'number' || (typeof value === 'string' && value !== '' && Number.isInteger(Number(value)));
 }
 
-function listenOnLoopback(this: net.Server, ...args: unknown[]): net.Server {
+function listenLocally(this: net.Server, ...args: unknown[]): net.Server {
   const [first, second] = args;
   if (isPort(first)) {
     // listen(port[, host][, backlog][, callback])
@@ -37,7 +37,7 @@ function listenOnLoopback(this: net.Server, ...args: unknown[]): net.Server {
   return originalListen.apply(this, args);
 }
 
-net.Server.prototype.listen = listenOnLoopback as typeof net.Server.prototype.listen;
+net.Server.prototype.listen = listenLocally as typeof net.Server.prototype.listen;
 
 const parentPid = Number(process.env.BENCH_PARENT_PID);
 if (Number.isInteger(parentPid) && parentPid > 0) {

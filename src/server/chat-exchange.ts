@@ -21,6 +21,7 @@ import type { UpstreamBody } from '../upstream/upstream-body.js';
 import type { RequestContext } from './context.js';
 import type { Gateway } from './gateway.js';
 import { gatewayHeaders } from './respond.js';
+import { isShuttingDown } from './shutdown.js';
 
 /**
  * Everything the attempts of one request share: one abort signal for client disconnect and the
@@ -71,6 +72,8 @@ const SSE_HEADERS: OutgoingHttpHeaders = {
 };
 
 function upstreamLost(err: unknown, provider: string, scope: RequestScope, started: boolean): GatewayError {
+  // The gateway's own shutdown ended the stream: say so, not that the provider stopped.
+  if (isShuttingDown(err)) return err;
   if (scope.timedOut) {
     return new GatewayError({
       status: 504,

@@ -13,6 +13,8 @@ export class RequestContext {
   clientGone = false;
   provider: string | undefined;
   attempts = 0;
+  /** Told when the response closes (the server's in-flight registry). */
+  tracker: { remove(ctx: RequestContext): void } | undefined = undefined;
   private closeHooks: (() => void)[] | undefined;
 
   constructor(
@@ -39,6 +41,7 @@ export class RequestContext {
     }
     const hooks = this.closeHooks;
     if (hooks) for (let i = 0; i < hooks.length; i++) hooks[i]();
+    this.tracker?.remove(this);
   };
 
   elapsedMs(): number {

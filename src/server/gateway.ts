@@ -3,6 +3,7 @@ import type { CompiledGateway } from '../config/compile.js';
 import type { AccessLog } from '../observability/access-log.js';
 import type { Logger, Logging } from '../observability/logger.js';
 import { UpstreamClient } from '../upstream/client.js';
+import { InFlight } from './in-flight.js';
 
 export interface Gateway {
   compiled: CompiledGateway;
@@ -11,6 +12,8 @@ export interface Gateway {
   logger: Logger;
   accessLog: AccessLog;
   maxBodyBytes: number;
+  /** The requests being served (graceful shutdown). */
+  inFlight: InFlight;
 }
 
 export function createGateway(compiled: CompiledGateway, { logger, accessLog }: Logging): Gateway {
@@ -20,5 +23,6 @@ export function createGateway(compiled: CompiledGateway, { logger, accessLog }: 
     logger,
     accessLog,
     maxBodyBytes: compiled.config.server['max-body-size'],
+    inFlight: new InFlight(),
   };
 }

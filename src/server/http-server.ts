@@ -52,6 +52,7 @@ export function createHttpServer(gw: Gateway): GatewayServer {
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const ctx = new RequestContext(req, res, gw.compiled.config['response-headers']);
+    gw.inFlight.add(ctx);
     const host = req.headers.host;
     if (hosts !== undefined && !hosts.allows(host)) return fail(ctx, hostNotAllowed(host ?? '', boundAddress));
     const origin = req.headers.origin;

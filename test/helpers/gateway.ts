@@ -33,6 +33,8 @@ export interface StartOptions {
   args?: string[];
   /** Pass --config explicitly (default) or rely on ./ai-gateway-config.yaml lookup. */
   explicitConfig?: boolean;
+  /** How to start it (default: `node dist/cli.js`): node flags, `npm start --`, the bin; `detached`: in a process group of its own. */
+  command?: { file: string; args: string[]; detached?: boolean };
 }
 
 /** A clean environment: nothing from the developer's shell leaks provider keys into tests. */
@@ -42,14 +44,14 @@ export function baseEnv(extra: Record<string, string> = {}): Record<string, stri
 
 export async function startGateway(options: StartOptions = {}): Promise<GatewayProcess> {
   const dir = await mkdtemp(join(tmpdir(), 'ai-gateway-test-'));
-  const args = [CLI];
+  const args = [...(options.command?.args ?? [CLI])];
   if (options.config !== undefined) {
     await writeFile(join(dir, 'ai-gateway-config.yaml'), options.config);
     if (options.explicitConfig !== false) args.push('--config', join(dir, 'ai-gateway-config.yaml'));
   }
   if (options.dotenv !== undefined) await writeFile(join(dir, '.env'), options.dotenv);
   args.push('--port', '0', ...(options.args ?? []));
-  const child = spawn(process.execPath, args, { cwd: dir, env: baseEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(options.command?.file ?? process.execPath, args, { cwd: dir, env: baseEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'], detached: options.command?.detached });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
@@ -76,7 +78,7 @@ export async function startGateway(options: StartOptions = {}): Promise<GatewayP
     output: () => output,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),

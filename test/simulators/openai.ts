@@ -17,7 +17,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenLocally } from '../helpers/listen.js';
 
 export interface RecordedRequest {
   method: string;
@@ -78,7 +78,6 @@ export async function startOpenAISimulator(opts: { apiKey?: string; pathPrefix?:
   const aborted: string[] = [];
   const queue: NextBehaviour[] = [];
   let always: NextBehaviour | undefined;
-  const sockets = new Set<Socket>();
   const prefix = opts.pathPrefix ?? '/v1';
 
   const server = createServer((req, res) => {
@@ -169,24 +168,15 @@ export async function startOpenAISimulator(opts: { apiKey?: string; pathPrefix?:
     tick();
   }
 
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenLocally(server);
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url,
     requests,
     aborted,
     setNext: (b) => queue.push(b),
     setAlways: (b) => {
       always = b;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }

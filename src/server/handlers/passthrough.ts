@@ -17,6 +17,7 @@ import type { RequestContext } from '../context.js';
 import type { Gateway } from '../gateway.js';
 import { downstreamHeaders, upstreamHeaders } from '../proxy-headers.js';
 import { gatewayHeaders, sendError } from '../respond.js';
+import { isShuttingDown, shutdownSseEvent } from '../shutdown.js';
 
 function unknownProvider(compiled: CompiledGateway, name: string): GatewayError {
   const suggestion = suggestKey(name, [...compiled.providers.keys()]);
@@ -82,6 +83,10 @@ export async function handlePassthrough(gw: Gateway, ctx: RequestContext, provid
       if (!res.write(chunk)) body.pause();
     },
     end: () => res.end(),
-    error: () => res.destroy(),
+    error: (err) => {
+      // Shutdown ends an event stream with an error event, not a reset.
+      if (isShuttingDown(err) && String(response.headers['content-type']).startsWith('text/event-stream')) res.end(shutdownSseEvent(err));
+      else res.destroy();
+    },
   });
 }

@@ -1,0 +1,18 @@
+// `node --import` preload (via NODE_OPTIONS): records the largest young generation (V8's
+// new_space) seen after any GC and writes it to HEAP_SPACES_FILE at exit, as JSON.
+import { writeFileSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
+import { PerformanceObserver } from 'node:perf_hooks';
+
+const file = process.env.HEAP_SPACES_FILE;
+if (file) {
+  let maxNewSpace = 0;
+  const sample = () => {
+    for (const space of getHeapSpaceStatistics()) if (space.space_name === 'new_space') maxNewSpace = Math.max(maxNewSpace, space.space_size);
+  };
+  new PerformanceObserver(sample).observe({ entryTypes: ['gc'] });
+  process.once('exit', () => {
+    sample();
+    writeFileSync(file, JSON.stringify({ maxNewSpace }));
+  });
+}
