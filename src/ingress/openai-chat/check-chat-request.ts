@@ -1,0 +1,250 @@
+/**
+ * The shape of every chat-completions field the gateway knows, checked with one type test per
+ * value (no schema library, no copy): the decoded object then matches `ChatRequest`, so no adapter
+ * forwards `temperature: "hot"` or trips over a numeric `tool_call_id`. Fields not listed here
+ * are left to the parameter policy (forwarded, or refused by name).
+ */
+import {
+  invalidType,
+  invalidValue,
+  isObject,
+  missing,
+  oneOf,
+  optionalBoolean,
+  optionalNumber,
+  optionalObject,
+  optionalString,
+  optionalStringArray,
+  requiredString,
+  type Path,
+} from './field-checks.js';
+
+type Check = (value: unknown, param: Path) => void;
+
+const ROLES = ['system', 'developer', 'user', 'assistant', 'tool', 'function'];
+const INT_MAX = Number.MAX_SAFE_INTEGER;
+
+const integerFrom = (min: number, max = INT_MAX): Check => (v, p) => optionalNumber(v, p, min, max, true);
+const numberIn = (min: number, max: number): Check => (v, p) => optionalNumber(v, p, min, max);
+
+function checkStop(value: unknown, param: Path): void {
+  if (value === null || value === undefined || typeof value === 'string') return;
+  if (!Array.isArray(value)) throw invalidType(param, 'a string or an array of strings', value);
+  optionalStringArray(value, param);
+}
+
+function checkStreamOptions(value: unknown, param: Path): void {
+  optionalObject(value, param);
+  if (!isObject(value)) return;
+  optionalBoolean(value.include_usage, `${param}.include_usage`);
+  optionalBoolean(value.include_obfuscation, `${param}.include_obfuscation`);
+}
+
+function checkFunctionDefinition(fn: unknown, param: Path): void {
+  if (fn === undefined) throw missing(param);
+  if (!isObject(fn)) throw invalidType(param, 'an object', fn);
+  requiredString(fn.name, `${param}.name`);
+  optionalString(fn.description, `${param}.description`);
+  optionalObject(fn.parameters, `${param}.parameters`);
+  optionalBoolean(fn.strict, `${param}.strict`);
+}
+
+function checkTools(value: unknown, param: Path): void {
+  if (value === null || value === undefined) return;
+  if (!Array.isArray(value)) throw invalidType(param, 'an array', value);
+  for (let i = 0; i < value.length; i++) {
+    const tool = value[i];
+    const at = `${param}[${i}]`;
+    if (!isObject(tool)) throw invalidType(at, 'an object', tool);
+    oneOf(tool.type ?? 'function', `${at}.type`, ['function']);
+    checkFunctionDefinition(tool.function, `${at}.function`);
+  }
+}
+
+function checkToolChoice(value: unknown, param: Path): void {
+  if (value === null || value === undefined) return;
+  if (typeof value === 'string') return oneOf(value, param, ['none', 'auto', 'required']);
+  if (!isObject(value)) throw invalidType(param, "one of 'none', 'auto', 'required' or an object", value);
+  oneOf(value.type, `${param}.type`, ['function']);
+  if (!isObject(value.function)) throw invalidType(`${param}.function`, 'an object', value.function);
+  requiredString(value.function.name, `${param}.function.name`);
+}
+
+function checkLogitBias(value: unknown, param: Path): void {
+  optionalObject(value, param);
+  if (!isObject(value)) return;
+  for (const token in value) optionalNumber(value[token], `${param}.${token}`, -100, 100);
+}
+
+function checkResponseFormat(value: unknown, param: Path): void {
+  if (value === null || value === undefined) return;
+  if (!isObject(value)) throw invalidType(param, 'an object', value);
+  if (value.type === undefined) throw missing(`${param}.type`);
+  oneOf(value.type, `${param}.type`, ['text', 'json_object', 'json_schema']);
+  if (value.type !== 'json_schema') return;
+  const schema = value.json_schema;
+  const at = `${param}.json_schema`;
+  if (schema === undefined) throw missing(at);
+  if (!isObject(schema)) throw invalidType(at, 'an object', schema);
+  requiredString(schema.name, `${at}.name`);
+  optionalString(schema.description, `${at}.description`);
+  optionalObject(schema.schema, `${at}.schema`);
+  optionalBoolean(schema.strict, `${at}.strict`);
+}
+
+function checkMetadata(value: unknown, param: Path): void {
+  optionalObject(value, param);
+  if (!isObject(value)) return;
+  for (const key in value) optionalString(value[key], `${param}.${key}`);
+}
+
+function checkFunctions(value: unknown, param: Path): void {
+  if (value === null || value === undefined) return;
+  if (!Array.isArray(value)) throw invalidType(param, 'an array', value);
+  for (let i = 0; i < value.length; i++) checkFunctionDefinition(value[i], `${param}[${i}]`);
+}
+
+function checkFunctionCall(value: unknown, param: Path): void {
+  if (value === null || value === undefined) return;
+  if (typeof value === 'string') return oneOf(value, param, ['none', 'auto']);
+  if (!isObject(value)) throw invalidType(param, "'none', 'auto' or an object", value);
+  requiredString(value.name, `${param}.name`);
+}
+
+/** Top-level fields besides `model` and `messages` (checked first, they are required). */
+const FIELDS = new Map<string, Check>(Object.entries({
+  stream: optionalBoolean,
+  stream_options: checkStreamOptions,
+  tools: checkTools,
+  tool_choice: checkToolChoice,
+  parallel_tool_calls: optionalBoolean,
+  max_tokens: integerFrom(1),
+  max_completion_tokens: integerFrom(1),
+  temperature: numberIn(0, 2),
+  top_p: numberIn(0, 1),
+  n: integerFrom(1, 128),
+  stop: checkStop,
+  presence_penalty: numberIn(-2, 2),
+  frequency_penalty: numberIn(-2, 2),
+  seed: integerFrom(Number.MIN_SAFE_INTEGER),
+  logprobs: optionalBoolean,
+  top_logprobs: integerFrom(0, 20),
+  logit_bias: checkLogitBias,
+  response_format: checkResponseFormat,
+  user: optionalString,
+  reasoning_effort: optionalString,
+  metadata: checkMetadata,
+  store: optionalBoolean,
+  service_tier: optionalString,
+  modalities: optionalStringArray,
+  audio: optionalObject,
+  prediction: optionalObject,
+  web_search_options: optionalObject,
+  verbosity: optionalString,
+  prompt_cache_key: optionalString,
+  safety_identifier: optionalString,
+  functions: checkFunctions,
+  function_call: checkFunctionCall,
+} satisfies Record<string, Check>));
+
+export function checkChatFields(request: Record<string, unknown>): void {
+  for (const key in request) {
+    const check = FIELDS.get(key);
+    if (check !== undefined) check(request[key], key);
+  }
+}
+
+function checkPart(part: unknown, at: Path): void {
+  if (!isObject(part)) throw invalidType(at, 'an object', part);
+  const { type } = part;
+  if (type === undefined) throw missing(`${at}.type`);
+  if (typeof type !== 'string') throw invalidType(`${at}.type`, 'a string', type);
+  switch (type) {
+    case 'text':
+      return requiredString(part.text, `${at}.text`);
+    case 'refusal':
+      return requiredString(part.refusal, `${at}.refusal`);
+    case 'image_url': {
+      const image = part.image_url;
+      if (image === undefined) throw missing(`${at}.image_url`);
+      if (!isObject(image)) throw invalidType(`${at}.image_url`, 'an object', image);
+      requiredString(image.url, `${at}.image_url.url`);
+      return oneOf(image.detail, `${at}.image_url.detail`, ['auto', 'low', 'high']);
+    }
+    case 'input_audio': {
+      const audio = part.input_audio;
+      if (audio === undefined) throw missing(`${at}.input_audio`);
+      if (!isObject(audio)) throw invalidType(`${at}.input_audio`, 'an object', audio);
+      requiredString(audio.data, `${at}.input_audio.data`);
+      return requiredString(audio.format, `${at}.input_audio.format`);
+    }
+    case 'file': {
+      const file = part.file;
+      if (file === undefined) throw missing(`${at}.file`);
+      if (!isObject(file)) throw invalidType(`${at}.file`, 'an object', file);
+      optionalString(file.file_data, `${at}.file.file_data`);
+      optionalString(file.file_id, `${at}.file.file_id`);
+      return optionalString(file.filename, `${at}.file.filename`);
+    }
+    default:
+      // Part types the gateway does not translate (vLLM's `video_url`, …) go to the provider as sent.
+      return;
+  }
+}
+
+function checkContent(content: unknown, at: Path, nullable: boolean): void {
+  if (typeof content === 'string') return;
+  if (content === null && nullable) return;
+  if (!Array.isArray(content)) throw invalidType(at, nullable ? 'a string, an array of content parts or null' : 'a string or an array of content parts', content);
+  for (let j = 0; j < content.length; j++) checkPart(content[j], `${at}[${j}]`);
+}
+
+function checkToolCalls(calls: unknown, at: Path): void {
+  if (calls === null || calls === undefined) return;
+  if (!Array.isArray(calls)) throw invalidType(at, 'an array', calls);
+  for (let k = 0; k < calls.length; k++) {
+    const call = calls[k];
+    const where = `${at}[${k}]`;
+    if (!isObject(call)) throw invalidType(where, 'an object', call);
+    requiredString(call.id, `${where}.id`);
+    oneOf(call.type, `${where}.type`, ['function']);
+    const fn = call.function;
+    if (fn === undefined) throw missing(`${where}.function`);
+    if (!isObject(fn)) throw invalidType(`${where}.function`, 'an object', fn);
+    requiredString(fn.name, `${where}.function.name`);
+    // Arguments are a JSON string; a client that sends the object itself is told so.
+    if (fn.arguments !== undefined && typeof fn.arguments !== 'string') {
+      throw invalidType(`${where}.function.arguments`, 'a string (the arguments as JSON text)', fn.arguments);
+    }
+  }
+}
+
+export function checkMessages(messages: unknown): void {
+  if (messages === undefined) throw missing('messages');
+  if (!Array.isArray(messages)) throw invalidType('messages', 'an array', messages);
+  if (messages.length === 0) throw invalidValue('messages', 'expected an array with at least 1 message, but got an empty array instead.');
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
+    const at = `messages[${i}]`;
+    if (!isObject(m)) throw invalidType(at, 'an object', m);
+    if (m.role === undefined) throw missing(`${at}.role`);
+    oneOf(m.role, `${at}.role`, ROLES);
+    const assistant = m.role === 'assistant' || m.role === 'function';
+    if (m.content === undefined) {
+      if (!assistant) throw missing(`${at}.content`);
+    } else {
+      checkContent(m.content, `${at}.content`, assistant);
+    }
+    optionalString(m.name, `${at}.name`);
+    checkToolCalls(m.tool_calls, `${at}.tool_calls`);
+    if (m.role === 'tool') requiredString(m.tool_call_id, `${at}.tool_call_id`);
+    else optionalString(m.tool_call_id, `${at}.tool_call_id`);
+    optionalString(m.refusal, `${at}.refusal`);
+    optionalObject(m.audio, `${at}.audio`);
+    if (m.function_call !== undefined && m.function_call !== null) {
+      if (!isObject(m.function_call)) throw invalidType(`${at}.function_call`, 'an object', m.function_call);
+      requiredString(m.function_call.name, `${at}.function_call.name`);
+      optionalString(m.function_call.arguments, `${at}.function_call.arguments`);
+    }
+  }
+}

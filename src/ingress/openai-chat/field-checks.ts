@@ -1,0 +1,145 @@
+/**
+ * Cheap shape checks for request fields, with OpenAI's own error wording
+ * ("Invalid type for 'temperature': expected a number, but got a string instead."), so a client
+ * sees the same 400 whichever provider the request was headed for. Each check looks at one value;
+ * nothing here walks a whole body except `checkTree`, which is bounded by depth.
+ */
+import { GatewayError, invalidRequest } from '../../core/gateway-error.js';
+
+declare global {
+  interface String {
+    /** ES2024; Node 20 has it. False when the string holds a lone UTF-16 surrogate. */
+    isWellFormed(): boolean;
+  }
+}
+
+/**
+ * Deepest nesting of a request body that is accepted. JSON.parse itself is iterative and takes any
+ * depth, but JSON.stringify (translated bodies) and the schema converters recurse, and overflow
+ * the stack near 10,000 levels. 128 is serde_json's default and far above any real schema.
+ */
+export const MAX_JSON_DEPTH = 128;
+
+export type Path = string;
+
+export function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'string':
+      return 'a string';
+    case 'number':
+      return Number.isInteger(value) ? 'an integer' : 'a decimal';
+    case 'boolean':
+      return 'a boolean';
+    case 'object':
+      return 'an object';
+    default:
+      return typeof value;
+  }
+}
+
+export function invalidType(param: Path, expected: string, value: unknown): GatewayError {
+  return invalidRequest(`Invalid type for '${param}': expected ${expected}, but got ${describeType(value)} instead.`, param, 'invalid_type');
+}
+
+export function invalidValue(param: Path, why: string): GatewayError {
+  return invalidRequest(`Invalid value for '${param}': ${why}`, param, 'invalid_value');
+}
+
+export function missing(param: Path): GatewayError {
+  return invalidRequest(`Missing required parameter: '${param}'.`, param, 'missing_required_parameter');
+}
+
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `null` is OpenAI's "unset" for optional fields: every optional check lets it through. */
+const unset = (v: unknown): boolean => v === null || v === undefined;
+
+export function optionalString(value: unknown, param: Path): void {
+  if (!unset(value) && typeof value !== 'string') throw invalidType(param, 'a string', value);
+}
+
+export function requiredString(value: unknown, param: Path): void {
+  if (value === undefined) throw missing(param);
+  if (typeof value !== 'string') throw invalidType(param, 'a string', value);
+}
+
+export function optionalBoolean(value: unknown, param: Path): void {
+  if (!unset(value) && typeof value !== 'boolean') throw invalidType(param, 'a boolean', value);
+}
+
+export function optionalObject(value: unknown, param: Path): void {
+  if (!unset(value) && !isObject(value)) throw invalidType(param, 'an object', value);
+}
+
+export function optionalStringArray(value: unknown, param: Path): void {
+  if (unset(value)) return;
+  if (!Array.isArray(value)) throw invalidType(param, 'an array of strings', value);
+  for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'string') throw invalidType(`${param}[${i}]`, 'a string', value[i]);
+}
+
+export function oneOf(value: unknown, param: Path, allowed: readonly string[]): void {
+  if (unset(value)) return;
+  if (typeof value !== 'string') throw invalidType(param, 'a string', value);
+  if (!allowed.includes(value)) {
+    throw invalidValue(param, `'${value.length > 40 ? `${value.slice(0, 40)}…` : value}'. Supported values are: ${allowed.map((a) => `'${a}'`).join(', ')}.`);
+  }
+}
+
+/** A finite number within [min, max]; `integer` also refuses fractions. */
+export function optionalNumber(value: unknown, param: Path, min: number, max: number, integer = false): void {
+  if (unset(value)) return;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidType(param, integer ? 'an integer' : 'a number', value);
+  if (integer && !Number.isInteger(value)) throw invalidType(param, 'an integer', value);
+  if (value < min) throw invalidValue(param, `expected a value >= ${min}, but got ${value} instead.`);
+  if (value > max) throw invalidValue(param, `expected a value <= ${max}, but got ${value} instead.`);
+}
+
+type Problem = { kind: 'depth' | 'unicode'; path: Array<string | number> };
+
+/**
+ * Depth and Unicode over a whole value: every nested object and array counts one level (the
+ * body itself is level 1), and every string and key must be well-formed UTF-16 (a lone surrogate
+ * such as `"\ud800"` breaks URL encoding and re-serialisation further on). Visits each node once
+ * and allocates nothing unless something is wrong.
+ */
+export function checkTree(value: unknown, param: Path, depth: number): void {
+  const problem = walk(value, depth);
+  if (!problem) return;
+  let where = param;
+  for (let i = problem.path.length - 1; i >= 0; i--) {
+    const step = problem.path[i];
+    where = typeof step === 'number' ? `${where}[${step}]` : where === '' ? step : `${where}.${step}`;
+  }
+  if (problem.kind === 'depth') {
+    throw invalidRequest(`The request is nested too deeply at '${where}': at most ${MAX_JSON_DEPTH} levels of objects and arrays are accepted.`, where, 'nesting_too_deep');
+  }
+  throw invalidRequest(`Invalid value for '${where}': the string contains a lone UTF-16 surrogate, which is not valid Unicode.`, where, 'invalid_unicode');
+}
+
+function walk(value: unknown, depth: number): Problem | undefined {
+  if (typeof value === 'string') return value.isWellFormed() ? undefined : { kind: 'unicode', path: [] };
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (depth > MAX_JSON_DEPTH) return { kind: 'depth', path: [] };
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const problem = walk(value[i], depth + 1);
+      if (problem) {
+        problem.path.push(i);
+        return problem;
+      }
+    }
+    return undefined;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (!key.isWellFormed()) return { kind: 'unicode', path: [key] };
+    const problem = walk(record[key], depth + 1);
+    if (problem) {
+      problem.path.push(key);
+      return problem;
+    }
+  }
+  return undefined;
+}
