@@ -228,6 +228,7 @@ export function checkMessages(messages: unknown): void {
     const at = `messages[${i}]`;
     if (!isObject(m)) throw invalidType(at, 'an object', m);
     if (m.role === undefined) throw missing(`${at}.role`);
+    if (typeof m.role !== 'string') throw invalidType(`${at}.role`, 'a string', m.role);
     oneOf(m.role, `${at}.role`, ROLES);
     const assistant = m.role === 'assistant' || m.role === 'function';
     if (m.content === undefined) {
