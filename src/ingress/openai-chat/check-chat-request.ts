@@ -147,6 +147,9 @@ const FIELDS = new Map<string, Check>(Object.entries({
   function_call: checkFunctionCall,
 } satisfies Record<string, Check>));
 
+/** The top-level parameters checked here (the parameter table must name each of them). */
+export const CHAT_PARAMETERS: readonly string[] = [...FIELDS.keys()];
+
 export function checkChatFields(request: Record<string, unknown>): void {
   for (const key in request) {
     const check = FIELDS.get(key);
