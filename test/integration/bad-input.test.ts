@@ -15,6 +15,7 @@ import { compileGateway } from '../../src/config/compile.js';
 import { createGateway } from '../../src/server/gateway.js';
 import { createHttpServer } from '../../src/server/http-server.js';
 import { createLogging } from '../../src/observability/logger.js';
+import { CHAT_PARAMETERS } from '../../src/ingress/openai-chat/check-chat-request.js';
 import { BAD_REQUESTS, type BadRequest } from '../fixtures/bad-requests.js';
 import { startGateway, type GatewayProcess } from '../helpers/gateway.js';
 import { startAnthropicSimulator } from '../simulators/anthropic.js';
@@ -182,6 +183,30 @@ describe('in process, against src', () => {
   });
 
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  test('null is "unset" for every optional parameter, on every provider family', async () => {
+    const nulls = Object.fromEntries(CHAT_PARAMETERS.map((p) => [p, null]));
+    const tool = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: {} } } };
+    for (const family of FAMILY_NAMES) {
+      for (const fields of [nulls, { ...nulls, tools: [tool] }]) {
+        const res = await fetch(`${base}/router/r-${family}/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: FAMILIES[family], messages: [{ role: 'user', content: `${GOOD_MARKER} nulls` }], ...fields }),
+        });
+        assert.equal(res.status, 200, `${family}: ${await res.text()}`);
+      }
+    }
+    const embeddingModels = { openai: 'text-embedding-3-small', gemini: 'text-embedding-004', bedrock: 'amazon.titan-embed-text-v2:0', mistral: 'mistral-embed', ollama: 'nomic-embed-text' };
+    for (const [family, model] of Object.entries(embeddingModels)) {
+      const res = await fetch(`${base}/router/r-${family}/embeddings`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model, input: GOOD_MARKER, encoding_format: null, dimensions: null, user: null }),
+      });
+      assert.equal(res.status, 200, `${family} embeddings: ${await res.text()}`);
+    }
+  });
 
   test('every case is a 400 naming its field on every provider family, nothing goes upstream, good streams lose nothing', async () => {
     const upstreamBefore = corpusRequestsUpstream();

@@ -36,8 +36,8 @@ function inferenceConfig(req: ChatRequest): ConverseRequest['inferenceConfig'] {
   return Object.keys(config).length > 0 ? config : undefined;
 }
 
-function toolChoice(choice: OpenAIToolChoice | undefined): ToolChoice | undefined {
-  if (choice === undefined || choice === 'auto') return choice === 'auto' ? { auto: {} } : undefined;
+function toolChoice(choice: OpenAIToolChoice | null | undefined): ToolChoice | undefined {
+  if (choice === undefined || choice === null || choice === 'auto') return choice === 'auto' ? { auto: {} } : undefined;
   if (choice === 'required') return { any: {} };
   if (typeof choice === 'object' && choice.type === 'function') return { tool: { name: choice.function.name } };
   throw invalidRequest('tool_choice must be "auto", "none", "required" or a named function.', 'tool_choice');
