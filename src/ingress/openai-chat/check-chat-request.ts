@@ -13,6 +13,7 @@ import {
   optionalBoolean,
   optionalNumber,
   optionalObject,
+  requiredObject,
   optionalString,
   optionalStringArray,
   requiredString,
@@ -41,8 +42,7 @@ function checkStreamOptions(value: unknown, param: Path): void {
 }
 
 function checkFunctionDefinition(fn: unknown, param: Path): void {
-  if (fn === undefined) throw missing(param);
-  if (!isObject(fn)) throw invalidType(param, 'an object', fn);
+  requiredObject(fn, param);
   requiredString(fn.name, `${param}.name`);
   optionalString(fn.description, `${param}.description`);
   optionalObject(fn.parameters, `${param}.parameters`);
@@ -84,8 +84,7 @@ function checkResponseFormat(value: unknown, param: Path): void {
   if (value.type !== 'json_schema') return;
   const schema = value.json_schema;
   const at = `${param}.json_schema`;
-  if (schema === undefined) throw missing(at);
-  if (!isObject(schema)) throw invalidType(at, 'an object', schema);
+  requiredObject(schema, at);
   requiredString(schema.name, `${at}.name`);
   optionalString(schema.description, `${at}.description`);
   optionalObject(schema.schema, `${at}.schema`);
@@ -169,22 +168,19 @@ function checkPart(part: unknown, at: Path): void {
       return requiredString(part.refusal, `${at}.refusal`);
     case 'image_url': {
       const image = part.image_url;
-      if (image === undefined) throw missing(`${at}.image_url`);
-      if (!isObject(image)) throw invalidType(`${at}.image_url`, 'an object', image);
+      requiredObject(image, `${at}.image_url`);
       requiredString(image.url, `${at}.image_url.url`);
       return oneOf(image.detail, `${at}.image_url.detail`, ['auto', 'low', 'high']);
     }
     case 'input_audio': {
       const audio = part.input_audio;
-      if (audio === undefined) throw missing(`${at}.input_audio`);
-      if (!isObject(audio)) throw invalidType(`${at}.input_audio`, 'an object', audio);
+      requiredObject(audio, `${at}.input_audio`);
       requiredString(audio.data, `${at}.input_audio.data`);
       return requiredString(audio.format, `${at}.input_audio.format`);
     }
     case 'file': {
       const file = part.file;
-      if (file === undefined) throw missing(`${at}.file`);
-      if (!isObject(file)) throw invalidType(`${at}.file`, 'an object', file);
+      requiredObject(file, `${at}.file`);
       optionalString(file.file_data, `${at}.file.file_data`);
       optionalString(file.file_id, `${at}.file.file_id`);
       return optionalString(file.filename, `${at}.file.filename`);
@@ -212,8 +208,7 @@ function checkToolCalls(calls: unknown, at: Path): void {
     requiredString(call.id, `${where}.id`);
     oneOf(call.type, `${where}.type`, ['function']);
     const fn = call.function;
-    if (fn === undefined) throw missing(`${where}.function`);
-    if (!isObject(fn)) throw invalidType(`${where}.function`, 'an object', fn);
+    requiredObject(fn, `${where}.function`);
     requiredString(fn.name, `${where}.function.name`);
     // Arguments are a JSON string; a client that sends the object itself is told so.
     if (fn.arguments !== undefined && typeof fn.arguments !== 'string') {

@@ -69,6 +69,11 @@ export function optionalBoolean(value: unknown, param: Path): void {
   if (!unset(value) && typeof value !== 'boolean') throw invalidType(param, 'a boolean', value);
 }
 
+export function requiredObject(value: unknown, param: Path): asserts value is Record<string, unknown> {
+  if (value === undefined) throw missing(param);
+  if (!isObject(value)) throw invalidType(param, 'an object', value);
+}
+
 export function optionalObject(value: unknown, param: Path): void {
   if (!unset(value) && !isObject(value)) throw invalidType(param, 'an object', value);
 }
