@@ -13,6 +13,7 @@ import {
   optionalBoolean,
   optionalNumber,
   optionalObject,
+  optionalObjectArray,
   requiredObject,
   optionalString,
   optionalStringArray,
@@ -41,24 +42,22 @@ function checkStreamOptions(value: unknown, param: Path): void {
   optionalBoolean(value.include_obfuscation, `${param}.include_obfuscation`);
 }
 
-function checkFunctionDefinition(fn: unknown, param: Path): void {
-  requiredObject(fn, param);
-  requiredString(fn.name, `${param}.name`);
-  optionalString(fn.description, `${param}.description`);
-  optionalObject(fn.parameters, `${param}.parameters`);
-  optionalBoolean(fn.strict, `${param}.strict`);
+/** A function definition and a response `json_schema` share one shape: a name and a JSON schema. */
+function checkNamedSchema(value: unknown, param: Path, schemaKey: 'parameters' | 'schema'): void {
+  requiredObject(value, param);
+  requiredString(value.name, `${param}.name`);
+  optionalString(value.description, `${param}.description`);
+  optionalObject(value[schemaKey], `${param}.${schemaKey}`);
+  optionalBoolean(value.strict, `${param}.strict`);
 }
 
+const checkFunctionDefinition = (fn: unknown, param: Path): void => checkNamedSchema(fn, param, 'parameters');
+
 function checkTools(value: unknown, param: Path): void {
-  if (value === null || value === undefined) return;
-  if (!Array.isArray(value)) throw invalidType(param, 'an array', value);
-  for (let i = 0; i < value.length; i++) {
-    const tool = value[i];
-    const at = `${param}[${i}]`;
-    if (!isObject(tool)) throw invalidType(at, 'an object', tool);
+  optionalObjectArray(value, param, (tool, at) => {
     oneOf(tool.type ?? 'function', `${at}.type`, ['function']);
     checkFunctionDefinition(tool.function, `${at}.function`);
-  }
+  });
 }
 
 function checkToolChoice(value: unknown, param: Path): void {
@@ -82,13 +81,7 @@ function checkResponseFormat(value: unknown, param: Path): void {
   if (value.type === undefined) throw missing(`${param}.type`);
   oneOf(value.type, `${param}.type`, ['text', 'json_object', 'json_schema']);
   if (value.type !== 'json_schema') return;
-  const schema = value.json_schema;
-  const at = `${param}.json_schema`;
-  requiredObject(schema, at);
-  requiredString(schema.name, `${at}.name`);
-  optionalString(schema.description, `${at}.description`);
-  optionalObject(schema.schema, `${at}.schema`);
-  optionalBoolean(schema.strict, `${at}.strict`);
+  checkNamedSchema(value.json_schema, `${param}.json_schema`, 'schema');
 }
 
 function checkMetadata(value: unknown, param: Path): void {
@@ -198,23 +191,18 @@ function checkContent(content: unknown, at: Path, nullable: boolean): void {
   for (let j = 0; j < content.length; j++) checkPart(content[j], `${at}[${j}]`);
 }
 
-function checkToolCalls(calls: unknown, at: Path): void {
-  if (calls === null || calls === undefined) return;
-  if (!Array.isArray(calls)) throw invalidType(at, 'an array', calls);
-  for (let k = 0; k < calls.length; k++) {
-    const call = calls[k];
-    const where = `${at}[${k}]`;
-    if (!isObject(call)) throw invalidType(where, 'an object', call);
-    requiredString(call.id, `${where}.id`);
-    oneOf(call.type, `${where}.type`, ['function']);
+function checkToolCalls(calls: unknown, param: Path): void {
+  optionalObjectArray(calls, param, (call, at) => {
+    requiredString(call.id, `${at}.id`);
+    oneOf(call.type, `${at}.type`, ['function']);
     const fn = call.function;
-    requiredObject(fn, `${where}.function`);
-    requiredString(fn.name, `${where}.function.name`);
+    requiredObject(fn, `${at}.function`);
+    requiredString(fn.name, `${at}.function.name`);
     // Arguments are a JSON string; a client that sends the object itself is told so.
     if (fn.arguments !== undefined && typeof fn.arguments !== 'string') {
-      throw invalidType(`${where}.function.arguments`, 'a string (the arguments as JSON text)', fn.arguments);
+      throw invalidType(`${at}.function.arguments`, 'a string (the arguments as JSON text)', fn.arguments);
     }
-  }
+  });
 }
 
 export function checkMessages(messages: unknown): void {

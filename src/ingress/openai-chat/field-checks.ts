@@ -78,6 +78,18 @@ export function optionalObject(value: unknown, param: Path): void {
   if (!unset(value) && !isObject(value)) throw invalidType(param, 'an object', value);
 }
 
+/** An optional array of objects, each handed to `check` with its path. */
+export function optionalObjectArray(value: unknown, param: Path, check: (item: Record<string, unknown>, at: Path) => void): void {
+  if (unset(value)) return;
+  if (!Array.isArray(value)) throw invalidType(param, 'an array', value);
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
+    const at = `${param}[${i}]`;
+    if (!isObject(item)) throw invalidType(at, 'an object', item);
+    check(item, at);
+  }
+}
+
 export function optionalStringArray(value: unknown, param: Path): void {
   if (unset(value)) return;
   if (!Array.isArray(value)) throw invalidType(param, 'an array of strings', value);
