@@ -141,7 +141,10 @@ function walk(value: unknown, depth: number): Problem | undefined {
   if (depth > MAX_JSON_DEPTH) return { kind: 'depth', path: [] };
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const problem = walk(value[i], depth + 1);
+      const item: unknown = value[i];
+      // Leaves are checked here rather than in a call: most nodes of a body are strings.
+      if (typeof item === 'string' ? item.isWellFormed() : typeof item !== 'object' || item === null) continue;
+      const problem = walk(item, depth + 1);
       if (problem) {
         problem.path.push(i);
         return problem;
@@ -152,7 +155,9 @@ function walk(value: unknown, depth: number): Problem | undefined {
   const record = value as Record<string, unknown>;
   for (const key in record) {
     if (!key.isWellFormed()) return { kind: 'unicode', path: [key] };
-    const problem = walk(record[key], depth + 1);
+    const item = record[key];
+    if (typeof item === 'string' ? item.isWellFormed() : typeof item !== 'object' || item === null) continue;
+    const problem = walk(item, depth + 1);
     if (problem) {
       problem.path.push(key);
       return problem;
