@@ -6,7 +6,8 @@
  * these types; `null` stands for "unset" on every optional parameter.
  */
 
-export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+/** `function` belongs to the legacy functions API: forwarded to OpenAI dialects, refused elsewhere. */
+export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool' | 'function';
 
 export interface TextPart {
   type: 'text';
@@ -36,8 +37,11 @@ export interface ChatMessage {
   role: Role;
   content?: string | ContentPart[] | null;
   name?: string;
-  tool_calls?: ToolCall[];
+  tool_calls?: ToolCall[] | null;
   tool_call_id?: string;
+  refusal?: string | null;
+  /** Legacy functions API (assistant turn). */
+  function_call?: { name: string; arguments?: string } | null;
 }
 
 export interface FunctionTool {

@@ -152,6 +152,8 @@ export function treatmentOf(param: string, value: unknown, req: ChatRequest, kin
   return treatment;
 }
 
+const LEGACY_FUNCTIONS = PARAMETERS.get('functions') as ParameterRule;
+
 /** Throws the 400 for the first parameter `kind` refuses. `null` values are OpenAI's "unset". */
 export function refuseUnsupportedParameters(req: ChatRequest, kind: AdapterKind, provider: string): void {
   if (kind === 'openai-compatible') return;
@@ -161,6 +163,14 @@ export function refuseUnsupportedParameters(req: ChatRequest, kind: AdapterKind,
     if (treatmentOf(key, value, req, kind) !== 'refused') continue;
     const rule = PARAMETERS.get(key);
     throw unsupportedParameter(key, provider, rule?.why ?? 'it is not an OpenAI chat-completions parameter the gateway translates for it', rule?.neutral?.text);
+  }
+  // The messages of the legacy functions API go with its parameters.
+  if (LEGACY_FUNCTIONS.by[kind] !== 'refused') return;
+  const { messages } = req;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
+    if (m.role === 'function') throw unsupportedParameter(`messages[${i}].role`, provider, LEGACY_FUNCTIONS.why);
+    if (m.function_call != null) throw unsupportedParameter(`messages[${i}].function_call`, provider, LEGACY_FUNCTIONS.why);
   }
 }
 

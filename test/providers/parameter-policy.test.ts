@@ -142,6 +142,24 @@ describe('the parameter table', () => {
     }
   });
 
+  test('messages of the legacy functions API are refused where `functions` is, naming the message', () => {
+    const legacy: ChatRequest['messages'] = [
+      { role: 'user', content: 'weather?' },
+      { role: 'assistant', content: null, function_call: { name: 'f', arguments: '{}' } },
+      { role: 'function', name: 'f', content: 'sunny' },
+    ];
+    for (const kind of ADAPTER_KINDS) {
+      const out = build(kind, { messages: legacy });
+      if (PARAMETERS.get('functions')?.by[kind] === 'refused') {
+        assert.ok(out instanceof GatewayError && out.code === 'unsupported_parameter' && out.param === 'messages[1].function_call', `${kind}: ${String(out instanceof GatewayError && out.message)}`);
+        const role = build(kind, { messages: [legacy[0], legacy[2]] });
+        assert.ok(role instanceof GatewayError && role.param === 'messages[1].role', kind);
+      } else {
+        assert.ok(!(out instanceof GatewayError), kind);
+      }
+    }
+  });
+
   test('reasoning_effort: mapped to a thinking budget on Gemini, refused on Anthropic and Bedrock', () => {
     const gemini = build('gemini', { reasoning_effort: 'low' }) as Record<string, { thinkingConfig?: unknown }>;
     assert.deepEqual(gemini.generationConfig?.thinkingConfig, { thinkingBudget: 1024 });
