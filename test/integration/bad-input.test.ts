@@ -184,6 +184,35 @@ describe('in process, against src', () => {
 
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+  test('a parameter a provider cannot honour is a 400 unsupported_parameter naming it (openai SDK), sent nowhere', async () => {
+    const upstreamBefore = corpusRequestsUpstream();
+    const cases: Array<[Family, Record<string, unknown>, string]> = [
+      ['anthropic', { logit_bias: { '50256': -100 } }, 'logit_bias'],
+      ['bedrock', { logit_bias: { '50256': -100 } }, 'logit_bias'],
+      ['anthropic', { functions: [{ name: 'f' }] }, 'functions'],
+      ['bedrock', { functions: [{ name: 'f' }] }, 'functions'],
+      ['gemini', { function_call: 'auto' }, 'function_call'],
+      ['anthropic', { reasoning_effort: 'high' }, 'reasoning_effort'],
+      ['mistral', { logprobs: true }, 'logprobs'],
+      ['ollama', { n: 3 }, 'n'],
+    ];
+    for (const [family, fields, param] of cases) {
+      const client = new OpenAI({ baseURL: `${base}/router/r-${family}`, apiKey: 'client-key', maxRetries: 0 });
+      await assert.rejects(
+        client.chat.completions.create({ model: FAMILIES[family], messages: [{ role: 'user', content: 'hi' }], ...fields } as OpenAI.ChatCompletionCreateParamsNonStreaming),
+        (err: unknown) => err instanceof OpenAI.BadRequestError && err.code === 'unsupported_parameter' && err.param === param && err.message.includes(`'${param}' is not supported by ${family}`),
+        `${family} ${param}`,
+      );
+    }
+    assert.equal(corpusRequestsUpstream() - upstreamBefore, 0);
+    // The same parameters go to an OpenAI-dialect provider as sent.
+    const openai = new OpenAI({ baseURL: `${base}/router/r-openai`, apiKey: 'client-key', maxRetries: 0 });
+    await openai.chat.completions.create({ model: FAMILIES.openai, messages: [{ role: 'user', content: GOOD_MARKER }], logit_bias: { '50256': -100 }, reasoning_effort: 'high' });
+    const sent = JSON.parse(String(sims.openai.requests.at(-1)?.body)) as Record<string, unknown>;
+    assert.deepEqual(sent.logit_bias, { '50256': -100 });
+    assert.equal(sent.reasoning_effort, 'high');
+  });
+
   test('null is "unset" for every optional parameter, on every provider family', async () => {
     const nulls = Object.fromEntries(CHAT_PARAMETERS.map((p) => [p, null]));
     const tool = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: {} } } };
