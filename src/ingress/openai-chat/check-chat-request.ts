@@ -6,6 +6,7 @@
  */
 import {
   invalidType,
+  item,
   invalidValue,
   isObject,
   missing,
@@ -18,6 +19,7 @@ import {
   optionalString,
   optionalStringArray,
   requiredString,
+  sub,
   type Path,
 } from './field-checks.js';
 
@@ -38,25 +40,25 @@ function checkStop(value: unknown, param: Path): void {
 function checkStreamOptions(value: unknown, param: Path): void {
   optionalObject(value, param);
   if (!isObject(value)) return;
-  optionalBoolean(value.include_usage, `${param}.include_usage`);
-  optionalBoolean(value.include_obfuscation, `${param}.include_obfuscation`);
+  optionalBoolean(value.include_usage, sub(param, 'include_usage'));
+  optionalBoolean(value.include_obfuscation, sub(param, 'include_obfuscation'));
 }
 
 /** A function definition and a response `json_schema` share one shape: a name and a JSON schema. */
 function checkNamedSchema(value: unknown, param: Path, schemaKey: 'parameters' | 'schema'): void {
   requiredObject(value, param);
-  requiredString(value.name, `${param}.name`);
-  optionalString(value.description, `${param}.description`);
-  optionalObject(value[schemaKey], `${param}.${schemaKey}`);
-  optionalBoolean(value.strict, `${param}.strict`);
+  requiredString(value.name, sub(param, 'name'));
+  optionalString(value.description, sub(param, 'description'));
+  optionalObject(value[schemaKey], sub(param, schemaKey));
+  optionalBoolean(value.strict, sub(param, 'strict'));
 }
 
 const checkFunctionDefinition = (fn: unknown, param: Path): void => checkNamedSchema(fn, param, 'parameters');
 
 function checkTools(value: unknown, param: Path): void {
   optionalObjectArray(value, param, (tool, at) => {
-    oneOf(tool.type ?? 'function', `${at}.type`, ['function']);
-    checkFunctionDefinition(tool.function, `${at}.function`);
+    oneOf(tool.type ?? 'function', sub(at, 'type'), ['function']);
+    checkFunctionDefinition(tool.function, sub(at, 'function'));
   });
 }
 
@@ -64,43 +66,43 @@ function checkToolChoice(value: unknown, param: Path): void {
   if (value === null || value === undefined) return;
   if (typeof value === 'string') return oneOf(value, param, ['none', 'auto', 'required']);
   if (!isObject(value)) throw invalidType(param, "one of 'none', 'auto', 'required' or an object", value);
-  oneOf(value.type, `${param}.type`, ['function']);
-  if (!isObject(value.function)) throw invalidType(`${param}.function`, 'an object', value.function);
-  requiredString(value.function.name, `${param}.function.name`);
+  oneOf(value.type, sub(param, 'type'), ['function']);
+  if (!isObject(value.function)) throw invalidType(sub(param, 'function'), 'an object', value.function);
+  requiredString(value.function.name, sub(param, 'function.name'));
 }
 
 function checkLogitBias(value: unknown, param: Path): void {
   optionalObject(value, param);
   if (!isObject(value)) return;
-  for (const token in value) optionalNumber(value[token], `${param}.${token}`, -100, 100);
+  for (const token in value) optionalNumber(value[token], sub(param, token), -100, 100);
 }
 
 function checkResponseFormat(value: unknown, param: Path): void {
   if (value === null || value === undefined) return;
   if (!isObject(value)) throw invalidType(param, 'an object', value);
-  if (value.type === undefined) throw missing(`${param}.type`);
-  oneOf(value.type, `${param}.type`, ['text', 'json_object', 'json_schema']);
+  if (value.type === undefined) throw missing(sub(param, 'type'));
+  oneOf(value.type, sub(param, 'type'), ['text', 'json_object', 'json_schema']);
   if (value.type !== 'json_schema') return;
-  checkNamedSchema(value.json_schema, `${param}.json_schema`, 'schema');
+  checkNamedSchema(value.json_schema, sub(param, 'json_schema'), 'schema');
 }
 
 function checkMetadata(value: unknown, param: Path): void {
   optionalObject(value, param);
   if (!isObject(value)) return;
-  for (const key in value) optionalString(value[key], `${param}.${key}`);
+  for (const key in value) optionalString(value[key], sub(param, key));
 }
 
 function checkFunctions(value: unknown, param: Path): void {
   if (value === null || value === undefined) return;
   if (!Array.isArray(value)) throw invalidType(param, 'an array', value);
-  for (let i = 0; i < value.length; i++) checkFunctionDefinition(value[i], `${param}[${i}]`);
+  for (let i = 0; i < value.length; i++) checkFunctionDefinition(value[i], item(param, i));
 }
 
 function checkFunctionCall(value: unknown, param: Path): void {
   if (value === null || value === undefined) return;
   if (typeof value === 'string') return oneOf(value, param, ['none', 'auto']);
   if (!isObject(value)) throw invalidType(param, "'none', 'auto' or an object", value);
-  requiredString(value.name, `${param}.name`);
+  requiredString(value.name, sub(param, 'name'));
 }
 
 /** Top-level fields besides `model` and `messages` (checked first, they are required). */
@@ -152,31 +154,31 @@ export function checkChatFields(request: Record<string, unknown>): void {
 function checkPart(part: unknown, at: Path): void {
   if (!isObject(part)) throw invalidType(at, 'an object', part);
   const { type } = part;
-  if (type === undefined) throw missing(`${at}.type`);
-  if (typeof type !== 'string') throw invalidType(`${at}.type`, 'a string', type);
+  if (type === undefined) throw missing(sub(at, 'type'));
+  if (typeof type !== 'string') throw invalidType(sub(at, 'type'), 'a string', type);
   switch (type) {
     case 'text':
-      return requiredString(part.text, `${at}.text`);
+      return requiredString(part.text, sub(at, 'text'));
     case 'refusal':
-      return requiredString(part.refusal, `${at}.refusal`);
+      return requiredString(part.refusal, sub(at, 'refusal'));
     case 'image_url': {
       const image = part.image_url;
-      requiredObject(image, `${at}.image_url`);
-      requiredString(image.url, `${at}.image_url.url`);
-      return oneOf(image.detail, `${at}.image_url.detail`, ['auto', 'low', 'high']);
+      requiredObject(image, sub(at, 'image_url'));
+      requiredString(image.url, sub(at, 'image_url.url'));
+      return oneOf(image.detail, sub(at, 'image_url.detail'), ['auto', 'low', 'high']);
     }
     case 'input_audio': {
       const audio = part.input_audio;
-      requiredObject(audio, `${at}.input_audio`);
-      requiredString(audio.data, `${at}.input_audio.data`);
-      return requiredString(audio.format, `${at}.input_audio.format`);
+      requiredObject(audio, sub(at, 'input_audio'));
+      requiredString(audio.data, sub(at, 'input_audio.data'));
+      return requiredString(audio.format, sub(at, 'input_audio.format'));
     }
     case 'file': {
       const file = part.file;
-      requiredObject(file, `${at}.file`);
-      optionalString(file.file_data, `${at}.file.file_data`);
-      optionalString(file.file_id, `${at}.file.file_id`);
-      return optionalString(file.filename, `${at}.file.filename`);
+      requiredObject(file, sub(at, 'file'));
+      optionalString(file.file_data, sub(at, 'file.file_data'));
+      optionalString(file.file_id, sub(at, 'file.file_id'));
+      return optionalString(file.filename, sub(at, 'file.filename'));
     }
     default:
       // Part types the gateway does not translate (vLLM's `video_url`, …) go to the provider as sent.
@@ -188,19 +190,19 @@ function checkContent(content: unknown, at: Path, nullable: boolean): void {
   if (typeof content === 'string') return;
   if (content === null && nullable) return;
   if (!Array.isArray(content)) throw invalidType(at, nullable ? 'a string, an array of content parts or null' : 'a string or an array of content parts', content);
-  for (let j = 0; j < content.length; j++) checkPart(content[j], `${at}[${j}]`);
+  for (let j = 0; j < content.length; j++) checkPart(content[j], item(at, j));
 }
 
 function checkToolCalls(calls: unknown, param: Path): void {
   optionalObjectArray(calls, param, (call, at) => {
-    requiredString(call.id, `${at}.id`);
-    oneOf(call.type, `${at}.type`, ['function']);
+    requiredString(call.id, sub(at, 'id'));
+    oneOf(call.type, sub(at, 'type'), ['function']);
     const fn = call.function;
-    requiredObject(fn, `${at}.function`);
-    requiredString(fn.name, `${at}.function.name`);
+    requiredObject(fn, sub(at, 'function'));
+    requiredString(fn.name, sub(at, 'function.name'));
     // Arguments are a JSON string; a client that sends the object itself is told so.
     if (fn.arguments !== undefined && typeof fn.arguments !== 'string') {
-      throw invalidType(`${at}.function.arguments`, 'a string (the arguments as JSON text)', fn.arguments);
+      throw invalidType(sub(at, 'function.arguments'), 'a string (the arguments as JSON text)', fn.arguments);
     }
   });
 }
@@ -211,27 +213,27 @@ export function checkMessages(messages: unknown): void {
   if (messages.length === 0) throw invalidValue('messages', 'expected an array with at least 1 message, but got an empty array instead.');
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i];
-    const at = `messages[${i}]`;
+    const at = item('messages', i);
     if (!isObject(m)) throw invalidType(at, 'an object', m);
-    if (m.role === undefined) throw missing(`${at}.role`);
-    if (typeof m.role !== 'string') throw invalidType(`${at}.role`, 'a string', m.role);
-    oneOf(m.role, `${at}.role`, ROLES);
+    if (m.role === undefined) throw missing(sub(at, 'role'));
+    if (typeof m.role !== 'string') throw invalidType(sub(at, 'role'), 'a string', m.role);
+    oneOf(m.role, sub(at, 'role'), ROLES);
     const assistant = m.role === 'assistant' || m.role === 'function';
     if (m.content === undefined) {
-      if (!assistant) throw missing(`${at}.content`);
+      if (!assistant) throw missing(sub(at, 'content'));
     } else {
-      checkContent(m.content, `${at}.content`, assistant);
+      checkContent(m.content, sub(at, 'content'), assistant);
     }
-    optionalString(m.name, `${at}.name`);
-    checkToolCalls(m.tool_calls, `${at}.tool_calls`);
-    if (m.role === 'tool') requiredString(m.tool_call_id, `${at}.tool_call_id`);
-    else optionalString(m.tool_call_id, `${at}.tool_call_id`);
-    optionalString(m.refusal, `${at}.refusal`);
-    optionalObject(m.audio, `${at}.audio`);
+    optionalString(m.name, sub(at, 'name'));
+    checkToolCalls(m.tool_calls, sub(at, 'tool_calls'));
+    if (m.role === 'tool') requiredString(m.tool_call_id, sub(at, 'tool_call_id'));
+    else optionalString(m.tool_call_id, sub(at, 'tool_call_id'));
+    optionalString(m.refusal, sub(at, 'refusal'));
+    optionalObject(m.audio, sub(at, 'audio'));
     if (m.function_call !== undefined && m.function_call !== null) {
-      if (!isObject(m.function_call)) throw invalidType(`${at}.function_call`, 'an object', m.function_call);
-      requiredString(m.function_call.name, `${at}.function_call.name`);
-      optionalString(m.function_call.arguments, `${at}.function_call.arguments`);
+      if (!isObject(m.function_call)) throw invalidType(sub(at, 'function_call'), 'an object', m.function_call);
+      requiredString(m.function_call.name, sub(at, 'function_call.name'));
+      optionalString(m.function_call.arguments, sub(at, 'function_call.arguments'));
     }
   }
 }

@@ -9,7 +9,7 @@ import { isUtf8 } from 'node:buffer';
 import type { ChatRequest, EmbeddingsRequest } from '../../core/chat-types.js';
 import { invalidRequest } from '../../core/gateway-error.js';
 import { checkChatFields, checkMessages } from './check-chat-request.js';
-import { checkTree, invalidType, invalidValue, isObject, missing, oneOf, optionalNumber, optionalString } from './field-checks.js';
+import { checkTree, invalidType, invalidValue, isObject, item, missing, oneOf, optionalNumber, optionalString, withFieldNames } from './field-checks.js';
 import { firstInvalidUtf8, jsonPathAt } from './json-error-location.js';
 
 export function parseJsonBody(body: Buffer): Record<string, unknown> {
@@ -46,8 +46,10 @@ function requireModel(body: Record<string, unknown>): void {
 export function decodeChatRequest(body: Buffer): ChatRequest {
   const request = parseJsonBody(body);
   requireModel(request);
-  checkMessages(request.messages);
-  checkChatFields(request);
+  withFieldNames(() => {
+    checkMessages(request.messages);
+    checkChatFields(request);
+  });
   checkTree(request, '', 1);
   return request as ChatRequest;
 }
@@ -61,15 +63,15 @@ function checkInput(input: unknown): void {
   const first = input[0];
   const kind = typeof first === 'string' ? 'string' : typeof first === 'number' ? 'token' : Array.isArray(first) ? 'tokens' : 'other';
   for (let i = 0; i < input.length; i++) {
-    const item = input[i];
-    const at = `input[${i}]`;
+    const entry: unknown = input[i];
+    const at = item('input', i);
     if (kind === 'string' || kind === 'other') {
-      if (typeof item !== 'string') throw invalidType(at, 'a string', item);
+      if (typeof entry !== 'string') throw invalidType(at, 'a string', entry);
     } else if (kind === 'token') {
-      optionalNumber(item ?? Number.NaN, at, 0, Number.MAX_SAFE_INTEGER, true);
+      optionalNumber(entry ?? Number.NaN, at, 0, Number.MAX_SAFE_INTEGER, true);
     } else {
-      if (!Array.isArray(item) || item.length === 0) throw invalidType(at, 'a non-empty array of token ids', item);
-      for (let j = 0; j < item.length; j++) optionalNumber(item[j] ?? Number.NaN, `${at}[${j}]`, 0, Number.MAX_SAFE_INTEGER, true);
+      if (!Array.isArray(entry) || entry.length === 0) throw invalidType(at, 'a non-empty array of token ids', entry);
+      for (let j = 0; j < entry.length; j++) optionalNumber(entry[j] ?? Number.NaN, item(at, j), 0, Number.MAX_SAFE_INTEGER, true);
     }
   }
 }
@@ -77,7 +79,7 @@ function checkInput(input: unknown): void {
 export function decodeEmbeddingsRequest(body: Buffer): EmbeddingsRequest {
   const request = parseJsonBody(body);
   requireModel(request);
-  checkInput(request.input);
+  withFieldNames(() => checkInput(request.input));
   oneOf(request.encoding_format, 'encoding_format', ['float', 'base64']);
   optionalNumber(request.dimensions, 'dimensions', 1, 1_000_000, true);
   optionalString(request.user, 'user');

@@ -22,6 +22,39 @@ export const MAX_JSON_DEPTH = 128;
 
 export type Path = string;
 
+/**
+ * Paths are built only when a check fails: the checks first run without them (`sub` and `item`
+ * return '' and allocate nothing), and only a request that fails is checked again, with paths,
+ * for an error that names the field. A long conversation would otherwise build several strings
+ * per message just in case.
+ */
+let namingFields = false;
+
+/** `base.key`, while naming fields. */
+export function sub(base: Path, key: string): Path {
+  return namingFields ? (base === '' ? key : `${base}.${key}`) : '';
+}
+
+/** `base[index]`, while naming fields. */
+export function item(base: Path, index: number): Path {
+  return namingFields ? `${base}[${index}]` : '';
+}
+
+/** Runs `check`; when it throws, runs it again naming fields and throws what that run throws. */
+export function withFieldNames(check: () => void): void {
+  try {
+    check();
+  } catch (err) {
+    namingFields = true;
+    try {
+      check();
+    } finally {
+      namingFields = false;
+    }
+    throw err;
+  }
+}
+
 export function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -83,17 +116,17 @@ export function optionalObjectArray(value: unknown, param: Path, check: (item: R
   if (unset(value)) return;
   if (!Array.isArray(value)) throw invalidType(param, 'an array', value);
   for (let i = 0; i < value.length; i++) {
-    const item: unknown = value[i];
-    const at = `${param}[${i}]`;
-    if (!isObject(item)) throw invalidType(at, 'an object', item);
-    check(item, at);
+    const entry: unknown = value[i];
+    const at = item(param, i);
+    if (!isObject(entry)) throw invalidType(at, 'an object', entry);
+    check(entry, at);
   }
 }
 
 export function optionalStringArray(value: unknown, param: Path): void {
   if (unset(value)) return;
   if (!Array.isArray(value)) throw invalidType(param, 'an array of strings', value);
-  for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'string') throw invalidType(`${param}[${i}]`, 'a string', value[i]);
+  for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'string') throw invalidType(item(param, i), 'a string', value[i]);
 }
 
 export function oneOf(value: unknown, param: Path, allowed: readonly string[]): void {
