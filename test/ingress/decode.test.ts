@@ -91,6 +91,9 @@ describe('chat request decoding', () => {
   test('lone surrogates anywhere, keys included, are refused; proper pairs pass', () => {
     chat('{"model":"m","messages":[{"role":"user","content":"\\ud83d\\ude00 ok"}]}');
     refusal('{"model":"m","messages":[{"role":"user","content":"\\ud83d"}]}', 'messages[0].content', 'invalid_unicode');
+    refusal('{"model":"m","messages":[{"role":"user","content":"\\uDE00 upper case"}]}', 'messages[0].content', 'invalid_unicode');
+    // A surrogate's escape spelled out as text is no surrogate.
+    chat('{"model":"m","messages":[{"role":"user","content":"\\\\ud800 is how you write it"}]}');
     refusal('{"model":"m","messages":[{"role":"user","content":"x"}],"extra":{"k\\udc00":1}}', 'extra.k\udc00', 'invalid_unicode');
   });
 

@@ -9,7 +9,7 @@ import { isUtf8 } from 'node:buffer';
 import type { ChatRequest, EmbeddingsRequest } from '../../core/chat-types.js';
 import { invalidRequest } from '../../core/gateway-error.js';
 import { checkChatFields, checkMessages } from './check-chat-request.js';
-import { checkTree, invalidType, invalidValue, isObject, item, missing, oneOf, optionalNumber, optionalString, withFieldNames } from './field-checks.js';
+import { checkTree, invalidType, invalidValue, isObject, item, mayHoldLoneSurrogate, missing, oneOf, optionalNumber, optionalString, withFieldNames } from './field-checks.js';
 import { firstInvalidUtf8, jsonPathAt } from './json-error-location.js';
 
 export function parseJsonBody(body: Buffer): Record<string, unknown> {
@@ -50,7 +50,7 @@ export function decodeChatRequest(body: Buffer): ChatRequest {
     checkMessages(request.messages);
     checkChatFields(request);
   });
-  checkTree(request, '', 1);
+  checkTree(request, '', 1, mayHoldLoneSurrogate(body));
   return request as ChatRequest;
 }
 
@@ -83,6 +83,6 @@ export function decodeEmbeddingsRequest(body: Buffer): EmbeddingsRequest {
   oneOf(request.encoding_format, 'encoding_format', ['float', 'base64']);
   optionalNumber(request.dimensions, 'dimensions', 1, 1_000_000, true);
   optionalString(request.user, 'user');
-  checkTree(request, '', 1);
+  checkTree(request, '', 1, mayHoldLoneSurrogate(body));
   return request as unknown as EmbeddingsRequest;
 }
