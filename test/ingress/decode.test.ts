@@ -66,6 +66,12 @@ describe('chat request decoding', () => {
     assert.equal(chat(full).model, 'gpt-4o-mini');
   });
 
+  test("OpenAI's newer tool_choice forms pass to the provider", () => {
+    chat({ model: 'm', messages: USER, tool_choice: { type: 'allowed_tools', allowed_tools: { mode: 'auto', tools: [] } } });
+    chat({ model: 'm', messages: USER, tool_choice: { type: 'custom', custom: { name: 'grammar' } } });
+    refusal({ model: 'm', messages: USER, tool_choice: { type: 'custom', custom: {} } }, 'tool_choice.custom.name', 'missing_required_parameter');
+  });
+
   test('the decoded request is the parsed body itself (no copy)', () => {
     const req = chat({ model: 'm', messages: USER, temperature: null, tools: null, stop: null, response_format: null, extra: 1 });
     assert.equal(req.extra, 1);

@@ -66,9 +66,13 @@ function checkToolChoice(value: unknown, param: Path): void {
   if (value === null || value === undefined) return;
   if (typeof value === 'string') return oneOf(value, param, ['none', 'auto', 'required']);
   if (!isObject(value)) throw invalidType(param, "one of 'none', 'auto', 'required' or an object", value);
-  oneOf(value.type, sub(param, 'type'), ['function']);
-  if (!isObject(value.function)) throw invalidType(sub(param, 'function'), 'an object', value.function);
-  requiredString(value.function.name, sub(param, 'function.name'));
+  // OpenAI's newer `allowed_tools` and `custom` choices go to OpenAI dialects; translating adapters refuse them.
+  oneOf(value.type, sub(param, 'type'), ['function', 'allowed_tools', 'custom']);
+  if (value.type === 'allowed_tools') return requiredObject(value.allowed_tools, sub(param, 'allowed_tools'));
+  const key = value.type === 'custom' ? 'custom' : 'function';
+  const named = value[key];
+  requiredObject(named, sub(param, key));
+  requiredString(named.name, sub(param, `${key}.name`));
 }
 
 function checkLogitBias(value: unknown, param: Path): void {
