@@ -1,10 +1,13 @@
 /**
  * Canonical chat types: the OpenAI chat-completions shape, typed.
  * Every ingress dialect decodes into these and every provider adapter starts from them,
- * so OpenAI-dialect traffic needs no conversion at all.
+ * so OpenAI-dialect traffic needs no conversion at all. The decoder
+ * (ingress/openai-chat/check-chat-request.ts) checks each typed field, so adapters can rely on
+ * these types; `null` stands for "unset" on every optional parameter.
  */
 
-export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+/** `function` belongs to the legacy functions API: forwarded to OpenAI dialects, refused elsewhere. */
+export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool' | 'function';
 
 export interface TextPart {
   type: 'text';
@@ -34,8 +37,11 @@ export interface ChatMessage {
   role: Role;
   content?: string | ContentPart[] | null;
   name?: string;
-  tool_calls?: ToolCall[];
+  tool_calls?: ToolCall[] | null;
   tool_call_id?: string;
+  refusal?: string | null;
+  /** Legacy functions API (assistant turn). */
+  function_call?: { name: string; arguments?: string } | null;
 }
 
 export interface FunctionTool {
@@ -60,11 +66,11 @@ export type ResponseFormat =
 export interface ChatRequest {
   model: string;
   messages: ChatMessage[];
-  stream?: boolean;
+  stream?: boolean | null;
   stream_options?: { include_usage?: boolean } | null;
-  tools?: FunctionTool[];
-  tool_choice?: ToolChoice;
-  parallel_tool_calls?: boolean;
+  tools?: FunctionTool[] | null;
+  tool_choice?: ToolChoice | null;
+  parallel_tool_calls?: boolean | null;
   max_tokens?: number | null;
   max_completion_tokens?: number | null;
   temperature?: number | null;
@@ -76,9 +82,23 @@ export interface ChatRequest {
   seed?: number | null;
   logprobs?: boolean | null;
   top_logprobs?: number | null;
-  response_format?: ResponseFormat;
-  user?: string;
-  reasoning_effort?: string;
+  response_format?: ResponseFormat | null;
+  user?: string | null;
+  reasoning_effort?: string | null;
+  logit_bias?: Record<string, number> | null;
+  metadata?: Record<string, string> | null;
+  store?: boolean | null;
+  service_tier?: string | null;
+  modalities?: string[] | null;
+  /** Parameters the parameter table names but no adapter reads (refused or dropped). */
+  audio?: Record<string, unknown> | null;
+  prediction?: Record<string, unknown> | null;
+  web_search_options?: Record<string, unknown> | null;
+  verbosity?: string | null;
+  prompt_cache_key?: string | null;
+  safety_identifier?: string | null;
+  functions?: Array<{ name: string; description?: string; parameters?: Record<string, unknown> }> | null;
+  function_call?: 'none' | 'auto' | { name: string } | null;
   [key: string]: unknown;
 }
 
@@ -134,9 +154,9 @@ export interface ChatCompletionChunk {
 export interface EmbeddingsRequest {
   model: string;
   input: string | string[] | number[] | number[][];
-  encoding_format?: 'float' | 'base64';
-  dimensions?: number;
-  user?: string;
+  encoding_format?: 'float' | 'base64' | null;
+  dimensions?: number | null;
+  user?: string | null;
 }
 
 export interface EmbeddingsResponse {

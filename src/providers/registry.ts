@@ -7,14 +7,34 @@ import { createGeminiAdapter } from './gemini/index.js';
 import { createBedrockAdapter } from './bedrock/index.js';
 import { createMistralAdapter } from './mistral/index.js';
 import { createOllamaAdapter } from './ollama/index.js';
+import { refuseUnsupportedParameters } from './parameter-policy.js';
+
+/**
+ * Every chat request passes the parameter table (parameter-policy.ts) before its adapter builds
+ * anything: one place refuses unsupported parameters, the same way for every provider.
+ */
+function withParameterPolicy(kind: AdapterKind, adapter: ProviderAdapter): ProviderAdapter {
+  if (kind === 'openai-compatible') return adapter;
+  const build = adapter.chat.buildRequest;
+  return {
+    ...adapter,
+    chat: {
+      ...adapter.chat,
+      buildRequest(req, target) {
+        refuseUnsupportedParameters(req, kind, target.provider.name);
+        return build(req, target);
+      },
+    },
+  };
+}
 
 const adapters: Record<AdapterKind, ProviderAdapter> = {
   'openai-compatible': createOpenAICompatibleAdapter(),
-  anthropic: createAnthropicAdapter(),
-  gemini: createGeminiAdapter(),
-  bedrock: createBedrockAdapter(),
-  mistral: createMistralAdapter(),
-  ollama: createOllamaAdapter(),
+  anthropic: withParameterPolicy('anthropic', createAnthropicAdapter()),
+  gemini: withParameterPolicy('gemini', createGeminiAdapter()),
+  bedrock: withParameterPolicy('bedrock', createBedrockAdapter()),
+  mistral: withParameterPolicy('mistral', createMistralAdapter()),
+  ollama: withParameterPolicy('ollama', createOllamaAdapter()),
 };
 
 export function adapterFor(kind: AdapterKind): ProviderAdapter {

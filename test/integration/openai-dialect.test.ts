@@ -336,7 +336,7 @@ describe('errors in OpenAI shape', () => {
       ['/router/my-router/chat/completions', JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'assistant', tool_calls: 'x' }] }), 400, 'messages[0].tool_calls'],
       ['/router/my-router/chat/completions', JSON.stringify({ model: 5, messages: [{ role: 'user', content: 'x' }] }), 400, 'model'],
       ['/router/my-router/chat/completions', JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], tools: [null] }), 400, 'tools[0]'],
-      ['/router/my-router/chat/completions', JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'assistant', tool_calls: [{ id: 'a', function: { name: 'f', arguments: 5 } }] }] }), 400, 'messages[0].tool_calls[0]'],
+      ['/router/my-router/chat/completions', JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'assistant', tool_calls: [{ id: 'a', function: { name: 'f', arguments: 5 } }] }] }), 400, 'messages[0].tool_calls[0].function.arguments'],
       ['/router/my-router/chat/completions', JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], response_format: 'json' }), 400, 'response_format'],
       ['/%E0%A4%A', '{}', 404, null],
       ['/%', '{}', 404, null],

@@ -3,12 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { ChatCompletionChunk, ChatMessage, ChatRequest } from '../../src/core/chat-types.js';
 import { GatewayError } from '../../src/core/gateway-error.js';
-import { createAnthropicAdapter, DEFAULT_MAX_TOKENS, JSON_RESPONSE_TOOL_NAME } from '../../src/providers/anthropic/index.js';
+import { DEFAULT_MAX_TOKENS, JSON_RESPONSE_TOOL_NAME } from '../../src/providers/anthropic/index.js';
+import { adapterFor } from '../../src/providers/registry.js';
 import type { ChatTarget, ProviderRuntime, StreamTranslator, UpstreamRequest } from '../../src/providers/types.js';
 import { startAnthropicSimulator, type AnthropicSimulator } from '../simulators/anthropic.js';
 
 const FIXTURES = new URL('../fixtures/recorded/anthropic/', import.meta.url);
-const adapter = createAnthropicAdapter();
+// Through the registry: requests pass the parameter table first, as in the gateway.
+const adapter = adapterFor('anthropic');
 
 function runtime(baseUrl = 'https://api.anthropic.com/', version?: string): ProviderRuntime {
   return { name: 'anthropic', adapter, baseUrl: new URL(baseUrl), version, models: [] };

@@ -6,8 +6,9 @@ import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import type { ChatCompletionChunk, ChatRequest } from '../../src/core/chat-types.js';
 import { GatewayError } from '../../src/core/gateway-error.js';
+import { adapterFor } from '../../src/providers/registry.js';
 import type { ChatTarget, Credentials, EmbeddingsTarget, ProviderRuntime, UpstreamRequest } from '../../src/providers/types.js';
-import { createBedrockAdapter, signBedrockRequest, EventStreamDecoder, EventStreamFramingError } from '../../src/providers/bedrock/index.js';
+import { signBedrockRequest, EventStreamDecoder, EventStreamFramingError } from '../../src/providers/bedrock/index.js';
 import {
   computeSigV4Signature,
   encodeEventFrame,
@@ -23,7 +24,8 @@ import { loadAwsLibs } from '../../src/providers/bedrock/aws-libs.js';
 await loadAwsLibs();
 
 const FIXTURES = new URL('../fixtures/recorded/bedrock/', import.meta.url);
-const adapter = createBedrockAdapter();
+// Through the registry: requests pass the parameter table first, as in the gateway.
+const adapter = adapterFor('bedrock');
 
 function runtime(baseUrl = 'https://bedrock-runtime.us-east-1.amazonaws.com/'): ProviderRuntime {
   return { name: 'bedrock', adapter, baseUrl: new URL(baseUrl), models: [] };

@@ -3,11 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { ChatCompletionChunk, ChatRequest } from '../../src/core/chat-types.js';
 import { GatewayError } from '../../src/core/gateway-error.js';
-import { createGeminiAdapter } from '../../src/providers/gemini/index.js';
+import { adapterFor } from '../../src/providers/registry.js';
 import type { ChatTarget, EmbeddingsTarget, ProviderRuntime, UpstreamRequest } from '../../src/providers/types.js';
 import { startGeminiSimulator, type GeminiSimulator } from '../simulators/gemini.js';
 
-const adapter = createGeminiAdapter();
+// Through the registry: requests pass the parameter table first, as in the gateway.
+const adapter = adapterFor('gemini');
 const FIXTURES = new URL('../fixtures/recorded/google/', import.meta.url);
 
 function provider(baseUrl = 'https://generativelanguage.googleapis.com/'): ProviderRuntime {

@@ -2,12 +2,13 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChatRequest } from '../../src/core/chat-types.js';
 import { GatewayError } from '../../src/core/gateway-error.js';
+import { adapterFor } from '../../src/providers/registry.js';
 import type { ChatTarget, ProviderRuntime, UpstreamRequest } from '../../src/providers/types.js';
-import { createOllamaAdapter } from '../../src/providers/ollama/index.js';
 import { startOllamaSimulator, type OllamaSimulator } from '../simulators/ollama.js';
 import { CollectingSink } from '../helpers/collecting-sink.js';
 
-const adapter = createOllamaAdapter();
+// Through the registry: requests pass the parameter table first, as in the gateway.
+const adapter = adapterFor('ollama');
 
 function runtime(baseUrl = 'http://localhost:11434/'): ProviderRuntime {
   return { name: 'ollama', adapter, baseUrl: new URL(baseUrl), models: ['llama3.2'] };
@@ -74,8 +75,7 @@ describe('ollama requests', () => {
       [{ tool_choice: { type: 'function', function: { name: 'f' } } }, 'tool_choice'],
       [{ n: 2 }, 'n'],
       [{ logit_bias: { '1': 5 } }, 'logit_bias'],
-      [{ parallel_tool_calls: false }, 'parallel_tool_calls'],
-      [{ store: true }, 'store'],
+      [{ parallel_tool_calls: false, tools: [{ type: 'function', function: { name: 'f' } }] }, 'parallel_tool_calls'],
       [{ modalities: ['audio'] }, 'modalities'],
       [{ function_call: 'auto' }, 'function_call'],
     ];

@@ -1,114 +1,88 @@
 /**
- * Decodes an OpenAI chat-completions body. Only what routing needs is checked here — the body
- * is otherwise forwarded or translated as is, so large requests are not walked twice.
+ * Decodes OpenAI chat-completions and embeddings bodies. Every known field gets one type check
+ * (check-chat-request.ts), and one bounded walk (checkTree) refuses nesting deeper than the
+ * converters can take and strings that are not valid Unicode — so bad input is a 400 naming
+ * the field here, before any provider is chosen, never a crash in an adapter or a request sent
+ * upstream. The body is otherwise forwarded or translated as it came: nothing is copied.
  */
+import { isUtf8 } from 'node:buffer';
 import type { ChatRequest, EmbeddingsRequest } from '../../core/chat-types.js';
 import { invalidRequest } from '../../core/gateway-error.js';
+import { checkChatFields, checkMessages } from './check-chat-request.js';
+import { checkTree, invalidType, invalidValue, isObject, item, mayHoldLoneSurrogate, missing, oneOf, optionalNumber, optionalString, withFieldNames } from './field-checks.js';
+import { firstInvalidUtf8, jsonPathAt } from './json-error-location.js';
 
 export function parseJsonBody(body: Buffer): Record<string, unknown> {
   if (body.length === 0) throw invalidRequest('The request body is empty. Send a JSON object.', null, 'invalid_json');
+  // Invalid bytes would become U+FFFD here but reach an OpenAI-dialect provider raw.
+  if (!isUtf8(body)) throw notUtf8(body);
+  const text = body.toString('utf8');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (err) {
-    throw invalidRequest(`The request body is not valid JSON (${(err as Error).message}).`, null, 'invalid_json');
+    const message = (err as Error).message;
+    const position = /at position (\d+)/.exec(message);
+    const param = position ? jsonPathAt(text, Number(position[1])) : null;
+    throw invalidRequest(`The request body is not valid JSON (${message}).`, param, 'invalid_json');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw invalidRequest('The request body must be a JSON object.', null, 'invalid_json');
-  }
-  return parsed as Record<string, unknown>;
+  if (!isObject(parsed)) throw invalidRequest('The request body must be a JSON object.', null, 'invalid_json');
+  return parsed;
+}
+
+function notUtf8(body: Buffer) {
+  const offset = firstInvalidUtf8(body);
+  const param = jsonPathAt(body.subarray(0, offset).toString('utf8'), Number.MAX_SAFE_INTEGER);
+  return invalidRequest(`The request body is not valid UTF-8 (byte ${offset}${param ? `, in '${param}'` : ''}).`, param, 'invalid_unicode');
 }
 
 function requireModel(body: Record<string, unknown>): void {
-  if (typeof body.model !== 'string' || body.model.trim() === '') {
-    throw invalidRequest('"model" is required: a model name such as "gpt-4o-mini", or "provider/model".', 'model', 'missing_required_parameter');
-  }
+  const { model } = body;
+  if (model === undefined || model === null) throw missing('model');
+  if (typeof model !== 'string') throw invalidType('model', 'a string', model);
+  if (model.trim() === '') throw invalidValue('model', 'a model name such as "gpt-4o-mini", or "provider/model", is required.');
 }
 
 export function decodeChatRequest(body: Buffer): ChatRequest {
   const request = parseJsonBody(body);
   requireModel(request);
-  const { messages } = request;
-  if (!Array.isArray(messages) || messages.length === 0) {
-    throw invalidRequest('"messages" is required: a non-empty array of {role, content} objects.', 'messages', 'missing_required_parameter');
-  }
-  for (let i = 0; i < messages.length; i++) {
-    const m = messages[i] as { role?: unknown; content?: unknown; tool_calls?: unknown } | null;
-    if (typeof m !== 'object' || m === null || typeof m.role !== 'string') {
-      throw invalidRequest(`messages[${i}] must be an object with a "role".`, `messages[${i}]`, 'invalid_value');
-    }
-    // The shapes every adapter relies on; the parts themselves are checked where translated.
-    const { content } = m;
-    if (content !== undefined && content !== null && typeof content !== 'string') {
-      if (!Array.isArray(content)) {
-        throw invalidRequest(`messages[${i}].content must be a string or an array of content parts.`, `messages[${i}].content`, 'invalid_type');
-      }
-      for (let j = 0; j < content.length; j++) {
-        const part = content[j] as { type?: unknown } | null;
-        if (typeof part !== 'object' || part === null || typeof part.type !== 'string') {
-          throw invalidRequest(`messages[${i}].content[${j}] must be an object with a "type".`, `messages[${i}].content[${j}]`, 'invalid_value');
-        }
-      }
-    }
-    if (m.tool_calls !== undefined && m.tool_calls !== null) checkToolCalls(m.tool_calls, `messages[${i}].tool_calls`);
-  }
-  checkTools(request.tools);
-  checkResponseFormat(request.response_format);
-  if (request.stream !== undefined && request.stream !== null && typeof request.stream !== 'boolean') {
-    throw invalidRequest('"stream" must be true or false.', 'stream', 'invalid_type');
-  }
+  withFieldNames(() => {
+    checkMessages(request.messages);
+    checkChatFields(request);
+  });
+  checkTree(request, '', 1, mayHoldLoneSurrogate(body));
   return request as ChatRequest;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function checkToolCalls(calls: unknown, where: string): void {
-  if (!Array.isArray(calls)) throw invalidRequest(`${where} must be an array.`, where, 'invalid_type');
-  for (let k = 0; k < calls.length; k++) {
-    const call = calls[k] as { function?: { name?: unknown; arguments?: unknown } } | null;
-    const fn = isObject(call) ? call.function : undefined;
-    if (!isObject(fn) || typeof fn.name !== 'string' || (fn.arguments !== undefined && typeof fn.arguments !== 'string')) {
-      throw invalidRequest(
-        `${where}[${k}] must be {id, type: "function", function: {name, arguments}} with arguments as a JSON string.`,
-        `${where}[${k}]`,
-        'invalid_value',
-      );
+function checkInput(input: unknown): void {
+  if (input === undefined || input === null || input === '') throw missing('input');
+  if (typeof input === 'string') return;
+  if (!Array.isArray(input)) throw invalidType('input', 'a string or an array of strings', input);
+  if (input.length === 0) throw invalidValue('input', 'expected a non-empty array, but got an empty array instead.');
+  // One kind per request: texts, one token array, or token arrays.
+  const first = input[0];
+  const kind = typeof first === 'string' ? 'string' : typeof first === 'number' ? 'token' : Array.isArray(first) ? 'tokens' : 'other';
+  for (let i = 0; i < input.length; i++) {
+    const entry: unknown = input[i];
+    const at = item('input', i);
+    if (kind === 'string' || kind === 'other') {
+      if (typeof entry !== 'string') throw invalidType(at, 'a string', entry);
+    } else if (kind === 'token') {
+      optionalNumber(entry ?? Number.NaN, at, 0, Number.MAX_SAFE_INTEGER, true);
+    } else {
+      if (!Array.isArray(entry) || entry.length === 0) throw invalidType(at, 'a non-empty array of token ids', entry);
+      for (let j = 0; j < entry.length; j++) optionalNumber(entry[j] ?? Number.NaN, item(at, j), 0, Number.MAX_SAFE_INTEGER, true);
     }
-  }
-}
-
-function checkTools(tools: unknown): void {
-  if (tools === undefined || tools === null) return;
-  if (!Array.isArray(tools)) throw invalidRequest('"tools" must be an array.', 'tools', 'invalid_type');
-  for (let k = 0; k < tools.length; k++) {
-    const tool = tools[k] as { function?: { name?: unknown } } | null;
-    if (!isObject(tool) || !isObject(tool.function) || typeof tool.function.name !== 'string') {
-      throw invalidRequest(`tools[${k}] must be {type: "function", function: {name, description?, parameters?}}.`, `tools[${k}]`, 'invalid_value');
-    }
-  }
-}
-
-function checkResponseFormat(format: unknown): void {
-  if (format === undefined || format === null) return;
-  if (!isObject(format) || typeof format.type !== 'string' || (format.type === 'json_schema' && !isObject(format.json_schema))) {
-    throw invalidRequest(
-      '"response_format" must be {type: "text"}, {type: "json_object"} or {type: "json_schema", json_schema: {name, schema}}.',
-      'response_format',
-      'invalid_value',
-    );
   }
 }
 
 export function decodeEmbeddingsRequest(body: Buffer): EmbeddingsRequest {
   const request = parseJsonBody(body);
   requireModel(request);
-  const { input } = request;
-  if (input === undefined || input === null || (Array.isArray(input) && input.length === 0) || input === '') {
-    throw invalidRequest('"input" is required: a string or an array of strings.', 'input', 'missing_required_parameter');
-  }
-  const format = request.encoding_format;
-  if (format !== undefined && format !== 'float' && format !== 'base64') {
-    throw invalidRequest('"encoding_format" must be "float" or "base64".', 'encoding_format', 'invalid_value');
-  }
+  withFieldNames(() => checkInput(request.input));
+  oneOf(request.encoding_format, 'encoding_format', ['float', 'base64']);
+  optionalNumber(request.dimensions, 'dimensions', 1, 1_000_000, true);
+  optionalString(request.user, 'user');
+  checkTree(request, '', 1, mayHoldLoneSurrogate(body));
   return request as unknown as EmbeddingsRequest;
 }

@@ -1,15 +1,8 @@
 /**
- * Builds the native Messages API request from a canonical chat request.
- *
- * Parameters without an Anthropic equivalent are refused with a 400 naming them when ignoring
- * them would change the answer the client gets, and dropped only when that is harmless:
- * - dropped: `seed` (OpenAI itself only promises best effort), `reasoning_effort` (a depth hint;
- *   mapping it to extended thinking would need thinking blocks and their signatures replayed in
- *   later turns, which OpenAI-shaped history cannot carry), `service_tier`, `metadata`, `store`,
- *   `prediction` (account and latency features that do not change the content), message `name`;
- * - refused: `n` > 1, `logprobs`, `top_logprobs`, non-zero `presence_penalty` /
- *   `frequency_penalty`, non-empty `logit_bias`, audio output, `temperature` outside 0..1,
- *   `response_format: json_object` together with tools.
+ * Builds the native Messages API request from a canonical chat request. Which OpenAI parameters
+ * are mapped, dropped or refused is decided by the parameter table (../parameter-policy.ts)
+ * before this runs; here only the mapped ones are read, and the values their Anthropic
+ * equivalents cannot take are refused: `temperature` above 1, `json_object` together with tools.
  */
 import type { ChatRequest } from '../../core/chat-types.js';
 import { invalidRequest } from '../../core/gateway-error.js';
@@ -19,6 +12,7 @@ import { convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
 import { JSON_RESPONSE_TOOL, JSON_RESPONSE_TOOL_NAME } from './json-response-tool.js';
 import { prepareAnthropicTools } from './prepare-anthropic-tools.js';
 import { versionedApiPath } from '../base-path.js';
+import { unsupportedValue } from '../parameter-policy.js';
 
 /**
  * `max_tokens` is required by Anthropic and optional in OpenAI. 4096 is the largest value every
@@ -30,26 +24,15 @@ export const DEFAULT_MAX_TOKENS = 4096;
 /** The API version sent when the provider config names none. */
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
 
-const unsupported = (param: string, why: string) => invalidRequest(`anthropic does not support ${param}: ${why}`, param, 'unsupported_parameter');
-
-function refuseUnsupported(req: ChatRequest): void {
-  if (req.n != null && req.n !== 1) throw unsupported('n', 'it returns exactly one choice');
-  if (req.logprobs === true) throw unsupported('logprobs', 'it returns no token log probabilities');
-  if (req.top_logprobs != null && req.top_logprobs !== 0) throw unsupported('top_logprobs', 'it returns no token log probabilities');
-  if (req.presence_penalty != null && req.presence_penalty !== 0) throw unsupported('presence_penalty', 'it has no repetition penalties');
-  if (req.frequency_penalty != null && req.frequency_penalty !== 0) throw unsupported('frequency_penalty', 'it has no repetition penalties');
-  const bias = req.logit_bias;
-  if (bias != null && typeof bias === 'object' && Object.keys(bias).length > 0) throw unsupported('logit_bias', 'it has no token biasing');
-  if (req.audio != null) throw unsupported('audio', 'it produces text only');
-  if (Array.isArray(req.modalities) && req.modalities.some((m) => m !== 'text')) throw unsupported('modalities', 'it produces text only');
+function checkValues(req: ChatRequest, provider: string): void {
   // OpenAI allows 0..2; Anthropic 0..1. Rescaling or clamping would silently change sampling.
-  if (req.temperature != null && (req.temperature < 0 || req.temperature > 1)) {
-    throw invalidRequest('anthropic accepts temperature between 0 and 1', 'temperature', 'unsupported_value');
+  if (req.temperature != null && req.temperature > 1) {
+    throw unsupportedValue('temperature', provider, 'it accepts temperature between 0 and 1');
   }
 }
 
 export function buildAnthropicBody(req: ChatRequest, target: ChatTarget): AnthropicRequestBody {
-  refuseUnsupported(req);
+  checkValues(req, target.provider.name);
   const { system, messages } = convertToAnthropicMessages(req.messages);
   const body: AnthropicRequestBody = {
     model: target.model,
@@ -68,7 +51,7 @@ export function buildAnthropicBody(req: ChatRequest, target: ChatTarget): Anthro
     if (!schema) throw invalidRequest('response_format.json_schema.schema is required', 'response_format');
     body.output_config = { format: { type: 'json_schema', schema } };
   } else if (format?.type === 'json_object') {
-    if (tools) throw unsupported('response_format', 'json_object cannot be combined with tools (it is emulated with a forced tool)');
+    if (tools) throw unsupportedValue('response_format', target.provider.name, 'json_object cannot be combined with tools (it is emulated with a forced tool)');
     body.tools = [JSON_RESPONSE_TOOL];
     body.tool_choice = { type: 'tool', name: JSON_RESPONSE_TOOL_NAME };
   }

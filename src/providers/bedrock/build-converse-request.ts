@@ -1,13 +1,8 @@
 /**
  * Canonical chat request → Converse / ConverseStream upstream request.
  *
- * Parameter decisions (Converse has no equivalent for several OpenAI fields):
- * - `n` > 1, `logprobs: true`, `top_logprobs` > 0 and non-zero `presence_penalty` /
- *   `frequency_penalty` are refused with 400: the client would get something other than it asked for.
- * - Dropped as harmless: `seed` (best-effort even on OpenAI), `user` (Converse's
- *   `requestMetadata` only allows a narrow character set, and the gateway has its own request
- *   log), `parallel_tool_calls` (no control; clients handle call lists either way),
- *   `reasoning_effort`, `service_tier`, `metadata`, `stream_options` (usage always arrives).
+ * Which OpenAI parameters are mapped, dropped or refused is decided by the parameter table
+ * (../parameter-policy.ts) before this runs. Here:
  * - `tool_choice: "none"` sends no tools at all (Converse has no "none" choice). When the history
  *   holds tool calls or results, Converse insists on `toolConfig`, so "none" cannot be honoured and
  *   is refused, as is a tool history without `tools`.
@@ -28,20 +23,6 @@ export function bedrockModelPath(baseUrl: URL, model: string, action: 'converse'
 
 const isSet = <T>(v: T | null | undefined): v is T => v !== undefined && v !== null;
 
-function rejectUnsupported(req: ChatRequest): void {
-  if (isSet(req.n) && req.n > 1) throw invalidRequest('Bedrock returns one choice per request; n must be 1.', 'n');
-  if (req.logprobs === true) throw invalidRequest('Bedrock does not return log probabilities.', 'logprobs');
-  if (isSet(req.top_logprobs) && req.top_logprobs > 0) {
-    throw invalidRequest('Bedrock does not return log probabilities.', 'top_logprobs');
-  }
-  if (isSet(req.presence_penalty) && req.presence_penalty !== 0) {
-    throw invalidRequest('Bedrock Converse has no presence penalty.', 'presence_penalty');
-  }
-  if (isSet(req.frequency_penalty) && req.frequency_penalty !== 0) {
-    throw invalidRequest('Bedrock Converse has no frequency penalty.', 'frequency_penalty');
-  }
-}
-
 function inferenceConfig(req: ChatRequest): ConverseRequest['inferenceConfig'] {
   const config: NonNullable<ConverseRequest['inferenceConfig']> = {};
   const maxTokens = req.max_completion_tokens ?? req.max_tokens;
@@ -55,8 +36,8 @@ function inferenceConfig(req: ChatRequest): ConverseRequest['inferenceConfig'] {
   return Object.keys(config).length > 0 ? config : undefined;
 }
 
-function toolChoice(choice: OpenAIToolChoice | undefined): ToolChoice | undefined {
-  if (choice === undefined || choice === 'auto') return choice === 'auto' ? { auto: {} } : undefined;
+function toolChoice(choice: OpenAIToolChoice | null | undefined): ToolChoice | undefined {
+  if (choice === undefined || choice === null || choice === 'auto') return choice === 'auto' ? { auto: {} } : undefined;
   if (choice === 'required') return { any: {} };
   if (typeof choice === 'object' && choice.type === 'function') return { tool: { name: choice.function.name } };
   throw invalidRequest('tool_choice must be "auto", "none", "required" or a named function.', 'tool_choice');
@@ -106,7 +87,6 @@ function toolConfig(req: ChatRequest, hasToolBlocks: boolean): ConverseRequest['
 }
 
 export function buildConverseBody(req: ChatRequest): ConverseRequest {
-  rejectUnsupported(req);
   const { system, messages, hasToolBlocks } = convertToBedrockMessages(req.messages);
   const body: ConverseRequest = { messages };
   if (system.length > 0) body.system = system;

@@ -11,7 +11,7 @@ import type { ToolSpec } from './bedrock-api-types.js';
 export const JSON_RESPONSE_TOOL = 'respond_with_json';
 
 /** The forced tool for a JSON response format, or undefined for `text` / no format. */
-export function jsonResponseTool(format: ResponseFormat | undefined): ToolSpec | undefined {
+export function jsonResponseTool(format: ResponseFormat | null | undefined): ToolSpec | undefined {
   if (!format || format.type === 'text') return undefined;
   if (format.type === 'json_object') {
     return {

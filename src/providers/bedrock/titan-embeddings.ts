@@ -34,7 +34,7 @@ export function buildTitanEmbeddingsRequest(req: EmbeddingsRequest, target: Embe
   const body: TitanEmbeddingRequest = { inputText: singleText(req.input) };
   // v1 takes only inputText; v2 adds dimensions and normalize.
   const isV1 = model.includes('titan-embed-text-v1');
-  if (req.dimensions !== undefined) {
+  if (req.dimensions !== undefined && req.dimensions !== null) {
     if (isV1 || !TITAN_V2_DIMENSIONS.has(req.dimensions)) {
       throw invalidRequest(
         isV1 ? `${model} has a fixed size; dimensions cannot be set.` : 'Titan v2 supports dimensions 256, 512 or 1024.',

@@ -4,7 +4,7 @@
  */
 import type { ChatRequest } from '../../core/chat-types.js';
 import type { ChatTarget, Credentials, ProviderAdapter, UpstreamRequest } from '../types.js';
-import { buildGeminiGenerationConfig, assertGeminiSupports } from './build-gemini-generation-config.js';
+import { buildGeminiGenerationConfig } from './build-gemini-generation-config.js';
 import { convertToGeminiContents } from './convert-to-gemini-contents.js';
 import { convertToGeminiTools } from './convert-to-gemini-tools.js';
 import { geminiEmbeddings } from './gemini-embeddings.js';
@@ -15,7 +15,6 @@ import type { GeminiRequest } from './gemini-types.js';
 import { parseGeminiResponse } from './parse-gemini-response.js';
 
 export function buildGeminiRequestBody(req: ChatRequest, model: string): GeminiRequest {
-  assertGeminiSupports(req);
   const { systemInstruction, contents } = convertToGeminiContents(req.messages, model);
   const body: GeminiRequest = { contents };
   if (systemInstruction) body.systemInstruction = systemInstruction;

@@ -10,7 +10,7 @@ export function convertToGeminiTools(req: ChatRequest): ToolFields {
   const tools = req.tools ?? [];
   const choice = req.tool_choice;
   if (tools.length === 0) {
-    if (choice === 'required' || typeof choice === 'object') {
+    if (choice === 'required' || (typeof choice === 'object' && choice !== null)) {
       throw invalidRequest('tool_choice requires at least one tool in `tools`', 'tool_choice');
     }
     return {};
@@ -33,7 +33,7 @@ export function convertToGeminiTools(req: ChatRequest): ToolFields {
   }
 
   const fields: ToolFields = { tools: [{ functionDeclarations: declarations }] };
-  if (choice === undefined || choice === 'auto') return fields;
+  if (choice === undefined || choice === null || choice === 'auto') return fields;
   if (choice === 'none') fields.toolConfig = { functionCallingConfig: { mode: 'NONE' } };
   else if (choice === 'required') fields.toolConfig = { functionCallingConfig: { mode: 'ANY' } };
   else if (typeof choice === 'object' && choice.type === 'function') {

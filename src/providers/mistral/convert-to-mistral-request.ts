@@ -1,20 +1,15 @@
 /**
  * OpenAI chat request → Mistral chat request.
  *
- * Mistral validates strictly (unknown fields are a 422), so every OpenAI parameter is either
- * mapped, dropped where dropping cannot change the answer, or refused with a 400 naming it:
- *
- * - mapped: `seed` → `random_seed`; `max_completion_tokens` → `max_tokens`; `developer` messages
- *   → `system`; `tool_choice: "required"` → `"any"`; a named `tool_choice` → only that tool with
- *   `"any"`; foreign tool-call ids → 9-character ids; tool messages get the function `name`.
- * - dropped (harmless): `stream_options` (Mistral always reports usage on the finish chunk),
- *   `user`, `metadata`, `service_tier`, `prompt_cache_key`, `safety_identifier` (accounting and
- *   routing hints only), `store: false`, `logprobs: false`, `top_logprobs: 0`, empty
- *   `logit_bias`, `modalities: ["text"]`, top-level `null` values (OpenAI's "unset"), `name` on
- *   user / system / assistant messages (Mistral has no participant names).
- * - refused: `logprobs: true`, `top_logprobs > 0`, non-empty `logit_bias`, `store: true`,
- *   non-text `modalities`, `audio`, `web_search_options`, `functions` / `function_call`,
- *   `verbosity`.
+ * Mistral validates strictly (unknown fields are a 422), so the parameter table
+ * (../parameter-policy.ts) decides every OpenAI parameter before this runs, and what it drops
+ * (or accepts only in its neutral form, like `logprobs: false`) is left out here. Mapped:
+ * `seed` → `random_seed`; `max_completion_tokens` → `max_tokens`; `stream_options` (the core
+ * reports usage, which Mistral always sends); `developer` messages → `system`;
+ * `tool_choice: "required"` → `"any"`; a named `tool_choice` → only that tool with `"any"`;
+ * foreign tool-call ids → 9-character ids; tool messages get the function `name`. Top-level
+ * `null` values (OpenAI's "unset") and `name` on user / system / assistant messages (Mistral has
+ * no participant names) are left out too.
  *
  * Everything else passes through: fields both APIs share (`n`, `stop`, `parallel_tool_calls`,
  * `response_format`, `prediction`, `reasoning_effort`, …) and Mistral-native ones a client may
@@ -22,26 +17,8 @@
  */
 import type { ChatMessage, ChatRequest, FunctionTool, ToolCall } from '../../core/chat-types.js';
 import { invalidRequest } from '../../core/gateway-error.js';
+import { leftOut } from '../parameter-policy.js';
 import { buildToolCallIdMap } from './mistral-tool-call-ids.js';
-
-const DROPPED = ['stream_options', 'user', 'metadata', 'service_tier', 'prompt_cache_key', 'safety_identifier'] as const;
-
-function unsupported(param: string, why = 'is not supported by Mistral'): never {
-  throw invalidRequest(`'${param}' ${why}.`, param, 'unsupported_parameter');
-}
-
-function refuseUnsupported(body: Record<string, unknown>): void {
-  if (body.logprobs === true) unsupported('logprobs');
-  if (typeof body.top_logprobs === 'number' && body.top_logprobs > 0) unsupported('top_logprobs');
-  const bias = body.logit_bias;
-  if (bias && typeof bias === 'object' && Object.keys(bias).length > 0) unsupported('logit_bias');
-  if (body.store === true) unsupported('store');
-  const modalities = body.modalities;
-  if (Array.isArray(modalities) && modalities.some((m) => m !== 'text')) unsupported('modalities', 'other than "text" is not supported by Mistral');
-  for (const param of ['audio', 'web_search_options', 'functions', 'function_call', 'verbosity']) {
-    if (body[param] !== undefined && body[param] !== null) unsupported(param);
-  }
-}
 
 function convertToolChoice(body: Record<string, unknown>, req: ChatRequest): void {
   const choice = req.tool_choice;
@@ -94,16 +71,9 @@ export function convertToMistralRequest(req: ChatRequest, model: string, stream:
   const body: Record<string, unknown> = {};
   for (const key in req) {
     const value = req[key];
-    if (value !== null && value !== undefined) body[key] = value;
+    if (value === null || value === undefined || key === 'stream_options' || key === '__proto__') continue;
+    if (!leftOut(key, value, req, 'mistral')) body[key] = value;
   }
-  refuseUnsupported(body);
-  for (const key of DROPPED) delete body[key];
-  if (body.store === false) delete body.store;
-  if (body.logprobs === false) delete body.logprobs;
-  if (body.top_logprobs !== undefined) delete body.top_logprobs;
-  if (body.logit_bias !== undefined) delete body.logit_bias;
-  if (body.modalities !== undefined) delete body.modalities;
-
   if (body.seed !== undefined) {
     body.random_seed = body.seed;
     delete body.seed;

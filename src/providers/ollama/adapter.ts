@@ -23,7 +23,7 @@ export function createOllamaAdapter(): ProviderAdapter {
     pipesChat: true,
     chat: {
       buildRequest(req, target) {
-        const converted = convertToOllamaRequest(req);
+        const converted = convertToOllamaRequest(req, target.provider.name);
         // Unchanged requests go up as the client's own bytes.
         return converted ? buildOpenAIChatRequest(converted, { ...target, rawBody: undefined }) : buildOpenAIChatRequest(req, target);
       },
