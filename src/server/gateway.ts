@@ -3,6 +3,8 @@ import type { CompiledGateway } from '../config/compile.js';
 import type { AccessLog } from '../observability/access-log.js';
 import type { Logger, Logging } from '../observability/logger.js';
 import { UpstreamClient } from '../upstream/client.js';
+import { heldSecrets } from '../secrets/held-secrets.js';
+import { Scrubber } from '../secrets/scrubber.js';
 
 export interface Gateway {
   compiled: CompiledGateway;
@@ -12,6 +14,10 @@ export interface Gateway {
   accessLog: AccessLog;
   maxBodyBytes: number;
   exposeProviderRequestId: boolean;
+  /** Keeps the held credentials out of every relayed response. */
+  scrubber: Scrubber;
+  /** `dispatcher.max-response-size`: most bytes of one upstream response held in memory. */
+  maxResponseBytes: number;
 }
 
 export function createGateway(compiled: CompiledGateway, { logger, accessLog }: Logging): Gateway {
@@ -22,5 +28,7 @@ export function createGateway(compiled: CompiledGateway, { logger, accessLog }: 
     accessLog,
     maxBodyBytes: compiled.config.server['max-body-size'],
     exposeProviderRequestId: compiled.config['response-headers']['provider-request-id'],
+    scrubber: new Scrubber(heldSecrets(compiled.credentials)),
+    maxResponseBytes: compiled.config.dispatcher['max-response-size'],
   };
 }
