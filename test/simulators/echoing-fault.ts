@@ -13,11 +13,13 @@
  * event, an SSE error event), which piece (whole, first / last / some 16+ characters), in which
  * spelling (raw, percent-encoded, JSON `\/`), and how it is written: in one write, split inside
  * the key across two writes with a pause between them (so the gateway reads two chunks), or a
- * few bytes per write. Non-streamed bodies carry a correct `content-length`, like real providers.
+ * few bytes per write. Non-streamed bodies carry a correct `content-length`, like real providers,
+ * and a body written at once is gzip-compressed when the request accepts gzip.
  * The case is read from the body, so a retried request gets the same fault again.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 
 export type EchoPlace = 'error-json' | 'error-text' | 'header' | 'body' | 'sse-content' | 'sse-error';
 export type EchoPiece = 'whole' | 'first16' | 'last16' | 'middle';
@@ -72,10 +74,18 @@ function spell(text: string, spelling: EchoSpelling): string {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Writes `body`, splitting it inside the first occurrence of `echo` as the fault says. The
+ * Sends `body`, splitting it inside the first occurrence of `echo` as the fault says. The
  * pauses let the bytes leave as separate TCP segments, so the gateway sees separate chunks.
+ * Non-streamed bodies get a content-length; one written at once is gzipped when accepted.
  */
-async function writeBody(res: ServerResponse, body: string, echo: string, writes: EchoWrites, seed: number): Promise<void> {
+async function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string, echo: string, writes: EchoWrites, seed: number): Promise<void> {
+  const streamed = headers['content-type'] === 'text/event-stream';
+  if (!streamed && writes === 'one' && res.req.headers['accept-encoding']?.includes('gzip')) {
+    const zipped = gzipSync(body);
+    res.writeHead(status, { ...headers, 'content-encoding': 'gzip', 'content-length': String(zipped.length) });
+    return void res.end(zipped);
+  }
+  res.writeHead(status, streamed ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) });
   const at = body.indexOf(echo);
   if (writes === 'one' || at === -1) return void res.end(body);
   if (writes === 'split') {
@@ -157,37 +167,26 @@ async function answer(req: IncomingMessage, res: ServerResponse, raw: string): P
     case 'error-text': {
       const body = fault.place === 'error-json' ? errorBody(x, echo) : `bad credential ${echo}\n`;
       const type = fault.place === 'error-json' ? json : { 'content-type': 'text/plain' };
-      res.writeHead([400, 401, 403, 500][seed % 4]!, { ...type, 'content-length': Buffer.byteLength(body) });
-      return writeBody(res, body, echo, fault.writes, seed);
+      return send(res, [400, 401, 403, 500][seed % 4]!, type, body, echo, fault.writes, seed);
     }
     case 'header': {
-      const body = x.stream ? streamBody(x, 'no key here', false) : successBody(x, 'no key here');
-      const status = seed % 2 === 0 ? 200 : 401;
-      const payload = status === 200 ? body : errorBody(x, 'see headers');
-      res.writeHead(status, {
-        ...(status === 200 && x.stream ? event : { ...json, 'content-length': Buffer.byteLength(payload) }),
+      const ok = seed % 2 === 0;
+      const body = !ok ? errorBody(x, 'see headers') : x.stream ? streamBody(x, 'no key here', false) : successBody(x, 'no key here');
+      const echoed = {
         'x-request-id': echo,
         'request-id': echo,
         'x-echo-key': `Bearer ${echo}`,
         'www-authenticate': `Bearer realm="api", error="invalid_token", key="${echo}"`,
-      });
-      return void res.end(payload);
+      };
+      return send(res, ok ? 200 : 401, { ...(ok && x.stream ? event : json), ...echoed }, body, echo, 'one', seed);
     }
-    case 'body': {
-      const body = x.stream ? streamBody(x, echo, false) : successBody(x, echo);
-      res.writeHead(200, x.stream ? event : { ...json, 'content-length': Buffer.byteLength(body) });
-      return writeBody(res, body, echo, fault.writes, seed);
-    }
+    case 'body':
+      return send(res, 200, x.stream ? event : json, x.stream ? streamBody(x, echo, false) : successBody(x, echo), echo, fault.writes, seed);
     case 'sse-content':
     case 'sse-error': {
       const error = fault.place === 'sse-error';
-      if (!x.stream) {
-        const body = error ? errorBody(x, echo) : successBody(x, echo);
-        res.writeHead(error ? 500 : 200, { ...json, 'content-length': Buffer.byteLength(body) });
-        return writeBody(res, body, echo, fault.writes, seed);
-      }
-      res.writeHead(200, event);
-      return writeBody(res, streamBody(x, echo, error), echo, fault.writes, seed);
+      if (x.stream) return send(res, 200, event, streamBody(x, echo, error), echo, fault.writes, seed);
+      return send(res, error ? 500 : 200, json, error ? errorBody(x, echo) : successBody(x, echo), echo, fault.writes, seed);
     }
   }
 }
