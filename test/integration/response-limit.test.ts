@@ -104,8 +104,9 @@ describe('a configured limit (1 MiB)', () => {
     assert.equal(ok.choices[0]?.message.content?.length, 3 * MiB);
   });
 
-  test('a translated stream whose first event never ends: 502 before anything was sent', async () => {
-    sim.setNext({ kind: 'endless-event' });
+  // Without the bound, the parser's rescans of one growing line take minutes: hence a timeout.
+  test('a translated stream whose first event never ends: 502 before anything was sent', { timeout: 30_000 }, async () => {
+    sim.setNext({ kind: 'endless-event', limitBytes: 32 * MiB });
     const err = await client(gw, 'an')
       .chat.completions.create({ model: 'claude-haiku-4-5', messages, stream: true })
       .then(async (stream) => {
@@ -119,8 +120,8 @@ describe('a configured limit (1 MiB)', () => {
     assert.ok(sim.aborted && sim.sent < 16 * MiB, `sent ${Math.round(sim.sent / MiB)} MiB`);
   });
 
-  test('an event that never ends after the stream began: an SSE error event names the limit', async () => {
-    sim.setNext({ kind: 'endless-event', afterStart: true });
+  test('an event that never ends after the stream began: an SSE error event names the limit', { timeout: 30_000 }, async () => {
+    sim.setNext({ kind: 'endless-event', afterStart: true, limitBytes: 32 * MiB });
     const stream = await client(gw, 'an').chat.completions.create({ model: 'claude-haiku-4-5', messages, stream: true });
     let role: string | undefined;
     const err = await (async () => {

@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 export type OversizedBehaviour =
   /** A JSON answer whose text content is `bytes` long. */
   | { kind: 'json'; bytes: number }
-  /** An SSE stream (after message_start when `afterStart`) whose next event never ends. */
+  /** An SSE stream (after message_start when `afterStart`) whose next event never ends (stops after `limitBytes`, default 1 GiB). */
   | { kind: 'endless-event'; afterStart?: boolean; limitBytes?: number };
 
 export interface OversizedSimulator {
