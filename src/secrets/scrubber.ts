@@ -39,6 +39,7 @@ const HOLD = MIN_RUN - 1;
 /** One spelling of one secret (raw or encoded). */
 interface Form {
   readonly bytes: Buffer;
+  readonly text: string;
   /** MIN_RUN, or the whole form when it is shorter. */
   readonly minRun: number;
   readonly fingerprint: string;
@@ -111,7 +112,7 @@ export class Scrubber {
       const fingerprint = asciiFingerprint(secret);
       for (const spelling of spellings(secret)) {
         const bytes = Buffer.from(spelling, 'utf8');
-        const form: Form = { bytes, minRun: Math.min(MIN_RUN, bytes.length), fingerprint };
+        const form: Form = { bytes, text: spelling, minRun: Math.min(MIN_RUN, bytes.length), fingerprint };
         this.forms.push(form);
         for (const byte of bytes) this.alphabet[byte] = 1;
         if (bytes.length < MIN_RUN) {
@@ -147,23 +148,30 @@ export class Scrubber {
   }
 
   /**
-   * Header values in place (markers are ASCII, so values stay valid). One search over all the
-   * values joined; per-header work only on a hit.
+   * Header values in place (markers are ASCII, so values stay valid). Each value is sampled as
+   * a string, without copying; only a value that may hold a secret is converted and redacted.
    */
   scrubHeaders(headers: IncomingHttpHeaders): void {
     if (!this.active) return;
-    let joined = '';
     for (const name in headers) {
       const value = headers[name];
-      joined += typeof value === 'string' ? value : Array.isArray(value) ? value.join('\n') : '';
-      joined += '\n';
+      if (typeof value === 'string') {
+        if (this.mayHold(value)) headers[name] = this.scrubText(value);
+      } else if (Array.isArray(value) && value.some((v) => this.mayHold(v))) {
+        headers[name] = value.map((v) => this.scrubText(v));
+      }
     }
-    if (!this.findRuns(Buffer.from(joined, 'latin1'))) return;
-    for (const name in headers) {
-      const value = headers[name];
-      if (typeof value === 'string') headers[name] = this.scrubText(value);
-      else if (Array.isArray(value)) headers[name] = value.map((v) => this.scrubText(v));
+  }
+
+  /** The body sampler's first test, on a string (header values are Latin-1: one byte per char). */
+  private mayHold(text: string): boolean {
+    const filter = this.filter;
+    for (let at = 0; at + WINDOW <= text.length; at += STRIDE) {
+      const window = text.charCodeAt(at) | (text.charCodeAt(at + 1) << 8) | (text.charCodeAt(at + 2) << 16) | (text.charCodeAt(at + 3) << 24);
+      const bit = filterBit(window);
+      if ((filter[bit >>> 5]! & (1 << (bit & 31))) !== 0 && this.windows.has(window)) return true;
     }
+    return this.shortForms.some((form) => text.includes(form.text));
   }
 
   /** A body scrubbed as it streams; a run split across chunks is still found. */

@@ -90,6 +90,9 @@ test('a secret of 8 to 15 characters is redacted only whole; shorter ones are no
   assert.equal(scrubber.scrubText('key k-openai-0000!'), 'key [redacted***]!');
   assert.equal(scrubber.scrubText('k-openai-000 and short'), 'k-openai-000 and short');
   assert.equal(new Scrubber(['short']).active, false);
+  const headers = { 'x-echo': 'Bearer k-openai-0000', 'x-other': 'k-openai-000' };
+  scrubber.scrubHeaders(headers);
+  assert.deepEqual(headers, { 'x-echo': 'Bearer [redacted***]', 'x-other': 'k-openai-000' });
 });
 
 test('AWS credentials: the secret raw, percent-encoded and with JSON-escaped slashes', () => {
