@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import OpenAI from 'openai';
-import { startGateway, type GatewayProcess } from '../helpers/gateway.js';
+import { gatewayWithSimulator, openaiAndAnthropicAt } from '../helpers/gateway-with-simulator.js';
 import { startInProcessGateway, type InProcessGateway } from '../helpers/in-process-gateway.js';
 import { FAULTS, startEchoingFaultSimulator, type EchoingFaultSimulator } from '../simulators/echoing-fault.js';
 
@@ -24,23 +24,8 @@ const ANTHROPIC_KEY = 'sk-ant-api03-Zq9Wx8Ec7Rv6Tb5Yn4Um3Ik2Ol1Pz0Aq9Sw8De7Fr6Gt
 const KEYS = [OPENAI_KEY, ANTHROPIC_KEY];
 const ENV = { OPENAI_API_KEY: OPENAI_KEY, ANTHROPIC_API_KEY: ANTHROPIC_KEY };
 
-function config(simUrl: string): string {
-  return `
-providers:
-  openai: { base-url: "${simUrl}" }
-  anthropic: { base-url: "${simUrl}" }
-discover:
-  monitor:
-    health: { ratio: 1.0 }
-routers:
-  oa:
-    load-balance:
-      chat: { strategy: latency, providers: [openai] }
-  an:
-    load-balance:
-      chat: { strategy: latency, providers: [anthropic] }
-`;
-}
+/** No ejection: every fault must reach the simulator, however many errors it returns. */
+const config = (simUrl: string): string => openaiAndAnthropicAt(simUrl, 'discover:\n  monitor:\n    health: { ratio: 1.0 }\n');
 
 interface Route {
   name: string;
@@ -136,30 +121,20 @@ async function runCases(base: string, count: number, step: number): Promise<numb
 const CASES = FAULTS.length * 3;
 
 describe('the real gateway process', () => {
-  let sim: EchoingFaultSimulator;
-  let gw: GatewayProcess;
-
-  before(async () => {
-    sim = await startEchoingFaultSimulator();
-    gw = await startGateway({ config: config(sim.url), env: ENV });
-  });
-
-  after(async () => {
-    await gw?.stop();
-    await sim?.close();
-  });
+  const ctx = gatewayWithSimulator(startEchoingFaultSimulator, (sim) => config(sim.url), ENV);
 
   test(`${CASES} echoing fault responses over every route: no run of 16 key characters gets out`, async () => {
-    const before = sim.served;
+    const { sim, gw } = ctx;
+    const served = sim.served;
     assert.equal(await runCases(gw.url, CASES, 1), CASES);
-    assert.ok(sim.served - before >= 500, `served ${sim.served - before}`);
+    assert.ok(sim.served - served >= 500, `served ${sim.served - served}`);
     assert.deepEqual(leaks(gw.output()), [], 'nor in the logs');
   });
 
   test('with the official client: an echoed key in an error message arrives redacted, with its fingerprint', async () => {
     // Case 0 is an error JSON carrying the whole key in one write.
     assert.deepEqual(FAULTS[0], { place: 'error-json', piece: 'whole', spelling: 'raw', writes: 'one' });
-    const client = new OpenAI({ baseURL: `${gw.url}/router/oa`, apiKey: 'client-key', maxRetries: 0 });
+    const client = new OpenAI({ baseURL: `${ctx.gw.url}/router/oa`, apiKey: 'client-key', maxRetries: 0 });
     const err = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: ask(0) }).catch((e: unknown) => e);
     assert.ok(err instanceof OpenAI.APIError, String(err));
     assert.match(err.message, /\[redacted \*+\.\.\.6Bg1Vf\]|\[redacted \*+\.\.\.g1Vf\]/);

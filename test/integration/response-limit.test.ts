@@ -4,30 +4,19 @@
  * it — the gateway's peak RSS stays far below the body's size; one stream event that never
  * ends is cut off the same way; piped answers are not held, so they are not limited.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import OpenAI from 'openai';
-import { startGateway, type GatewayProcess } from '../helpers/gateway.js';
-import { startOversizedSimulator, type OversizedSimulator } from '../simulators/oversized.js';
+import type { GatewayProcess } from '../helpers/gateway.js';
+import { gatewayWithSimulator, openaiAndAnthropicAt } from '../helpers/gateway-with-simulator.js';
+import { startOversizedSimulator } from '../simulators/oversized.js';
 
 const MiB = 1024 * 1024;
 const ENV = { OPENAI_API_KEY: 'sk-limit-test-openai-0000', ANTHROPIC_API_KEY: 'sk-limit-test-anthropic-0000' };
 
-function config(simUrl: string, limit?: number): string {
-  return `
-providers:
-  openai: { base-url: "${simUrl}" }
-  anthropic: { base-url: "${simUrl}" }
-${limit ? `dispatcher:\n  max-response-size: ${limit}\n` : ''}routers:
-  an:
-    load-balance:
-      chat: { strategy: latency, providers: [anthropic] }
-  oa:
-    load-balance:
-      chat: { strategy: latency, providers: [openai] }
-`;
-}
+const config = (simUrl: string, limit?: number): string =>
+  openaiAndAnthropicAt(simUrl, limit ? `dispatcher:\n  max-response-size: ${limit}\n` : '');
 
 function client(gw: GatewayProcess, router: string): OpenAI {
   return new OpenAI({ baseURL: `${gw.url}/router/${router}`, apiKey: 'client-key', maxRetries: 0, timeout: 120_000 });
@@ -42,20 +31,10 @@ async function peakRssMiB(pid: number): Promise<number> {
 }
 
 describe('the default limit (64 MiB)', () => {
-  let sim: OversizedSimulator;
-  let gw: GatewayProcess;
-
-  before(async () => {
-    sim = await startOversizedSimulator();
-    gw = await startGateway({ config: config(sim.url), env: ENV });
-  });
-
-  after(async () => {
-    await gw?.stop();
-    await sim?.close();
-  });
+  const ctx = gatewayWithSimulator(startOversizedSimulator, (sim) => config(sim.url), ENV);
 
   test('a 200 MiB Anthropic answer: 502 naming the limit, read no further, peak RSS bounded', { skip: process.platform !== 'linux' }, async () => {
+    const { sim, gw } = ctx;
     const startPeak = await peakRssMiB(gw.child.pid!);
     sim.setNext({ kind: 'json', bytes: 200 * MiB });
     const err = await client(gw, 'an').chat.completions.create({ model: 'claude-haiku-4-5', messages }).catch((e: unknown) => e);
@@ -73,20 +52,10 @@ describe('the default limit (64 MiB)', () => {
 });
 
 describe('a configured limit (1 MiB)', () => {
-  let sim: OversizedSimulator;
-  let gw: GatewayProcess;
-
-  before(async () => {
-    sim = await startOversizedSimulator();
-    gw = await startGateway({ config: config(sim.url, MiB), env: ENV });
-  });
-
-  after(async () => {
-    await gw?.stop();
-    await sim?.close();
-  });
+  const ctx = gatewayWithSimulator(startOversizedSimulator, (sim) => config(sim.url, MiB), ENV);
 
   test('a parsed answer over the limit is refused; one under it is served', async () => {
+    const { sim, gw } = ctx;
     sim.setNext({ kind: 'json', bytes: 2 * MiB });
     const err = await client(gw, 'an').chat.completions.create({ model: 'claude-haiku-4-5', messages }).catch((e: unknown) => e);
     assert.ok(err instanceof OpenAI.APIError, String(err));
@@ -99,6 +68,7 @@ describe('a configured limit (1 MiB)', () => {
   });
 
   test('a piped OpenAI answer is not held, so it is not limited', async () => {
+    const { sim, gw } = ctx;
     sim.setNext({ kind: 'json', bytes: 3 * MiB });
     const ok = await client(gw, 'oa').chat.completions.create({ model: 'gpt-4o-mini', messages });
     assert.equal(ok.choices[0]?.message.content?.length, 3 * MiB);
@@ -106,6 +76,7 @@ describe('a configured limit (1 MiB)', () => {
 
   // Without the bound, the parser's rescans of one growing line take minutes: hence a timeout.
   test('a translated stream whose first event never ends: 502 before anything was sent', { timeout: 30_000 }, async () => {
+    const { sim, gw } = ctx;
     sim.setNext({ kind: 'endless-event', limitBytes: 32 * MiB });
     const err = await client(gw, 'an')
       .chat.completions.create({ model: 'claude-haiku-4-5', messages, stream: true })
@@ -121,6 +92,7 @@ describe('a configured limit (1 MiB)', () => {
   });
 
   test('an event that never ends after the stream began: an SSE error event names the limit', { timeout: 30_000 }, async () => {
+    const { sim, gw } = ctx;
     sim.setNext({ kind: 'endless-event', afterStart: true, limitBytes: 32 * MiB });
     const stream = await client(gw, 'an').chat.completions.create({ model: 'claude-haiku-4-5', messages, stream: true });
     let role: string | undefined;

@@ -17,8 +17,8 @@
  * and a body written at once is gzip-compressed when the request accepts gzip.
  * The case is read from the body, so a retried request gets the same fault again.
  */
+import { listenLocal } from './listen.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 
 export type EchoPlace = 'error-json' | 'error-text' | 'header' | 'body' | 'sse-content' | 'sse-error';
@@ -202,12 +202,8 @@ export async function startEchoingFaultSimulator(): Promise<EchoingFaultSimulato
       answer(req, res, raw).catch(() => res.destroy());
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  sim.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  sim.close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+  const listening = await listenLocal(server);
+  sim.url = listening.url;
+  sim.close = listening.close;
   return sim;
 }

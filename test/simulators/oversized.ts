@@ -10,8 +10,8 @@
  *
  * `/v1/messages` answers in Anthropic's format, anything else in OpenAI's chat format.
  */
+import { listenLocal } from './listen.js';
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 export type OversizedBehaviour =
   /** A JSON answer whose text content is `bytes` long. */
@@ -99,12 +99,8 @@ export async function startOversizedSimulator(): Promise<OversizedSimulator> {
       void fill(res, behaviour.limitBytes ?? 1024 * 1024 * 1024, count).then((open) => open && res.end());
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  sim.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  sim.close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+  const listening = await listenLocal(server);
+  sim.url = listening.url;
+  sim.close = listening.close;
   return sim;
 }
