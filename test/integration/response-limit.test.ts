@@ -4,13 +4,13 @@
  * it — the gateway's peak RSS stays far below the body's size; one stream event that never
  * ends is cut off the same way; piped answers are not held, so they are not limited.
  */
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import OpenAI from 'openai';
-import type { GatewayProcess } from '../helpers/gateway.js';
 import { gatewayWithSimulator, openaiAndAnthropicAt } from '../helpers/gateway-with-simulator.js';
-import { startOversizedSimulator } from '../simulators/oversized.js';
+import { startInProcessGateway, type InProcessGateway } from '../helpers/in-process-gateway.js';
+import { startOversizedSimulator, type OversizedSimulator } from '../simulators/oversized.js';
 
 const MiB = 1024 * 1024;
 const ENV = { OPENAI_API_KEY: 'sk-limit-test-openai-0000', ANTHROPIC_API_KEY: 'sk-limit-test-anthropic-0000' };
@@ -18,11 +18,21 @@ const ENV = { OPENAI_API_KEY: 'sk-limit-test-openai-0000', ANTHROPIC_API_KEY: 's
 const config = (simUrl: string, limit?: number): string =>
   openaiAndAnthropicAt(simUrl, limit ? `dispatcher:\n  max-response-size: ${limit}\n` : '');
 
-function client(gw: GatewayProcess, router: string): OpenAI {
+function client(gw: { url: string }, router: string): OpenAI {
   return new OpenAI({ baseURL: `${gw.url}/router/${router}`, apiKey: 'client-key', maxRetries: 0, timeout: 120_000 });
 }
 
 const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'hi' }];
+
+/** Streams a Claude answer to its end; resolves with the error it failed with, if any. */
+function readStream(gw: { url: string }): Promise<unknown> {
+  return client(gw, 'an')
+    .chat.completions.create({ model: 'claude-haiku-4-5', messages, stream: true })
+    .then(async (stream) => {
+      for await (const chunk of stream) void chunk;
+    })
+    .catch((e: unknown) => e);
+}
 
 /** Peak resident memory of a process so far, in MiB (Linux). */
 async function peakRssMiB(pid: number): Promise<number> {
@@ -78,12 +88,7 @@ describe('a configured limit (1 MiB)', () => {
   test('a translated stream whose first event never ends: 502 before anything was sent', { timeout: 30_000 }, async () => {
     const { sim, gw } = ctx;
     sim.setNext({ kind: 'endless-event', limitBytes: 32 * MiB });
-    const err = await client(gw, 'an')
-      .chat.completions.create({ model: 'claude-haiku-4-5', messages, stream: true })
-      .then(async (stream) => {
-        for await (const chunk of stream) void chunk;
-      })
-      .catch((e: unknown) => e);
+    const err = await readStream(gw);
     assert.ok(err instanceof OpenAI.APIError, String(err));
     assert.equal(err.status, 502);
     assert.equal(err.code, 'upstream_response_too_large');
@@ -102,5 +107,31 @@ describe('a configured limit (1 MiB)', () => {
     assert.equal(role, 'assistant');
     assert.ok(err instanceof Error, String(err));
     assert.match(err.message, /limit of 1 MiB/);
+  });
+});
+
+describe('the gateway from src, in process (1 MiB)', () => {
+  let sim: OversizedSimulator;
+  let gw: InProcessGateway;
+
+  before(async () => {
+    sim = await startOversizedSimulator();
+    gw = await startInProcessGateway(config(sim.url, MiB), ENV);
+  });
+
+  after(async () => {
+    await gw?.close();
+    await sim?.close();
+  });
+
+  test('a parsed answer over the limit and an endless stream event are both refused with the limit named', { timeout: 30_000 }, async () => {
+    sim.setNext({ kind: 'json', bytes: 2 * MiB });
+    const parsed = await client(gw, 'an').chat.completions.create({ model: 'claude-haiku-4-5', messages }).catch((e: unknown) => e);
+    assert.ok(parsed instanceof OpenAI.APIError && parsed.status === 502, String(parsed));
+    assert.match(parsed.message, /limit of 1 MiB/);
+
+    sim.setNext({ kind: 'endless-event', limitBytes: 32 * MiB });
+    const streamed = await readStream(gw);
+    assert.ok(streamed instanceof OpenAI.APIError && streamed.code === 'upstream_response_too_large', String(streamed));
   });
 });
