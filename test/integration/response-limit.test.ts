@@ -2,7 +2,8 @@
  * Bounded memory from upstream: a parsed (non-streamed, translated) answer over
  * `dispatcher.max-response-size` is refused with a 502 naming the limit, as soon as it passes
  * it — the gateway's peak RSS stays far below the body's size; one stream event that never
- * ends is cut off the same way; piped answers are not held, so they are not limited.
+ * ends is cut off the same way, while a large event under the limit is translated whole; piped
+ * answers are not held, so they are not limited.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -61,6 +62,32 @@ describe('the default limit (64 MiB)', () => {
   });
 });
 
+describe('large stream events under the default limit', () => {
+  const ctx = gatewayWithSimulator(startOversizedSimulator, (sim) => config(sim.url), ENV);
+
+  // Raw HTTP: the openai SDK's own line decoding takes ~13 s on one 16 MiB line.
+  test('a whole 16 MiB Claude text delta is translated and arrives in full', { timeout: 30_000 }, async () => {
+    const { sim, gw } = ctx;
+    sim.setNext({ kind: 'big-event', bytes: 16 * MiB });
+    const res = await fetch(`${gw.url}/router/an/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer client-key' },
+      body: JSON.stringify({ model: 'claude-haiku-4-5', messages, stream: true }),
+    });
+    assert.equal(res.status, 200);
+    let length = 0;
+    let finish: string | null = null;
+    for (const line of (await res.text()).split('\n')) {
+      if (!line.startsWith('data: {')) continue;
+      const chunk = JSON.parse(line.slice(6)) as OpenAI.ChatCompletionChunk;
+      length += chunk.choices[0]?.delta?.content?.length ?? 0;
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+    assert.equal(length, 16 * MiB);
+    assert.equal(finish, 'stop');
+  });
+});
+
 describe('a configured limit (1 MiB)', () => {
   const ctx = gatewayWithSimulator(startOversizedSimulator, (sim) => config(sim.url, MiB), ENV);
 
@@ -84,7 +111,7 @@ describe('a configured limit (1 MiB)', () => {
     assert.equal(ok.choices[0]?.message.content?.length, 3 * MiB);
   });
 
-  // Without the bound, the parser's rescans of one growing line take minutes: hence a timeout.
+  // Without the bound the whole event is buffered; the timeout keeps a regression from hanging the run.
   test('a translated stream whose first event never ends: 502 before anything was sent', { timeout: 30_000 }, async () => {
     const { sim, gw } = ctx;
     sim.setNext({ kind: 'endless-event', limitBytes: 32 * MiB });

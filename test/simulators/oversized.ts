@@ -5,6 +5,7 @@
  *   const sim = await startOversizedSimulator();
  *   sim.setNext({ kind: 'json', bytes: 200 * 2 ** 20 })   // a 200 MiB message / chat.completion
  *   sim.setNext({ kind: 'endless-event', afterStart: true }) // SSE: one event that never ends
+ *   sim.setNext({ kind: 'big-event', bytes: 16 * 2 ** 20 })  // SSE: a whole stream, one 16 MiB delta
  *   sim.sent      // bytes written for the last response
  *   sim.aborted   // true when the gateway closed the last response before its end
  *
@@ -17,7 +18,9 @@ export type OversizedBehaviour =
   /** A JSON answer whose text content is `bytes` long. */
   | { kind: 'json'; bytes: number }
   /** An SSE stream (after message_start when `afterStart`) whose next event never ends (stops after `limitBytes`, default 1 GiB). */
-  | { kind: 'endless-event'; afterStart?: boolean; limitBytes?: number };
+  | { kind: 'endless-event'; afterStart?: boolean; limitBytes?: number }
+  /** A complete Anthropic stream whose one text delta is `bytes` long. */
+  | { kind: 'big-event'; bytes: number };
 
 export interface OversizedSimulator {
   url: string;
@@ -90,12 +93,24 @@ export async function startOversizedSimulator(): Promise<OversizedSimulator> {
         return;
       }
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      if (behaviour.afterStart) {
+      if (behaviour.kind === 'big-event' || behaviour.afterStart) {
         write(
           'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-haiku-4-5","content":[],"stop_reason":null,"usage":{"input_tokens":1,"output_tokens":1}}}\n\n',
         );
       }
+      if (behaviour.kind === 'big-event') write('event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n');
       write('event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"');
+      if (behaviour.kind === 'big-event') {
+        void fill(res, behaviour.bytes, count).then((open) => {
+          if (!open) return;
+          res.end(
+            '"}}\n\nevent: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n' +
+              'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":1}}\n\n' +
+              'event: message_stop\ndata: {"type":"message_stop"}\n\n',
+          );
+        });
+        return;
+      }
       void fill(res, behaviour.limitBytes ?? 1024 * 1024 * 1024, count).then((open) => open && res.end());
     });
   });
