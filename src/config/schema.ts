@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../upstream/response-limit.js';
 
 /** A humantime string (`30s`) or a number of seconds, turned into milliseconds. */
 export const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
@@ -193,7 +194,10 @@ export const configSchema = z
       })
       .strict()
       .default({}),
-    dispatcher: timeouts.default({}),
+    dispatcher: timeouts
+      /** Ours, gateway-wide: largest upstream response held in memory (parsed bodies, one stream event). */
+      .extend({ 'max-response-size': z.number().int().positive().default(DEFAULT_MAX_RESPONSE_BYTES) })
+      .default({}),
     discover: z
       .object({
         'discover-decay': duration.default('30s'),

@@ -18,6 +18,8 @@ import type { ChatTarget, StreamSink } from '../providers/types.js';
 import { ChunkEncoder, SSE_DONE, sseError } from '../ingress/openai-chat/encode.js';
 import { readJson, readText, upstreamFailure, type UpstreamClient, type UpstreamTimeouts } from '../upstream/client.js';
 import type { UpstreamBody } from '../upstream/upstream-body.js';
+import { responseTooLarge } from '../upstream/response-limit.js';
+import type { Scrubber } from '../secrets/scrubber.js';
 import type { RequestContext } from './context.js';
 import type { Gateway } from './gateway.js';
 import { gatewayHeaders } from './respond.js';
@@ -35,6 +37,8 @@ export class RequestScope implements AttemptScope {
   readonly client: UpstreamClient;
   readonly timeouts: UpstreamTimeouts;
   readonly totalMs: number;
+  readonly scrubber: Scrubber;
+  readonly maxResponseBytes: number;
   timedOut = false;
   private readonly timer: NodeJS.Timeout;
 
@@ -51,6 +55,8 @@ export class RequestScope implements AttemptScope {
     this.deadline = this.clock() + timeouts.totalMs;
     this.client = gw.upstream;
     this.timeouts = timeouts.upstream;
+    this.scrubber = gw.scrubber;
+    this.maxResponseBytes = gw.maxResponseBytes;
     this.timer = setTimeout(this.onDeadline, timeouts.totalMs);
     ctx.onClose(this.dispose);
   }
@@ -161,6 +167,8 @@ function translateStream(
   return new Promise((resolve) => {
     let started = false;
     let failed = false;
+    // Bytes fed to the translator since it last produced a chunk: bounds one event it buffers.
+    let unanswered = 0;
     const encoder = new ChunkEncoder();
     // What one upstream read produced, sent as one write (one syscall) after the read.
     let pending = '';
@@ -173,6 +181,7 @@ function translateStream(
     const sink: StreamSink = {
       chunk(chunk: ChatCompletionChunk) {
         if (failed) return;
+        unanswered = 0;
         if (!started) {
           started = true;
           res.writeHead(200, headers);
@@ -199,6 +208,7 @@ function translateStream(
     body.read({
       data(chunk) {
         if (failed) return;
+        if ((unanswered += chunk.length) > scope.maxResponseBytes) return sink.error(responseTooLarge(scope.maxResponseBytes, provider));
         translator.write(chunk);
         if (!failed) flush();
       },
@@ -277,6 +287,7 @@ export async function exchangeChat(
     return { committed: false, error, reached: true };
   }
 
+  scope.scrubber.scrubResponse(response);
   const { statusCode, headers, body } = response;
   if (statusCode >= 400) {
     let text = '';
@@ -325,7 +336,7 @@ export async function exchangeChat(
 
   let parsed: unknown;
   try {
-    parsed = await readJson(body);
+    parsed = await readJson(body, scope.maxResponseBytes, provider.name);
   } catch (err) {
     stats.release();
     if (ctx.clientGone) return { committed: true, cancelled: true };

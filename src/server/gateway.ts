@@ -4,6 +4,8 @@ import type { AccessLog } from '../observability/access-log.js';
 import type { Logger, Logging } from '../observability/logger.js';
 import { UpstreamClient } from '../upstream/client.js';
 import { InFlight } from './in-flight.js';
+import { heldSecrets } from '../secrets/held-secrets.js';
+import { Scrubber } from '../secrets/scrubber.js';
 
 export interface Gateway {
   compiled: CompiledGateway;
@@ -14,6 +16,10 @@ export interface Gateway {
   maxBodyBytes: number;
   /** The requests being served (graceful shutdown). */
   inFlight: InFlight;
+  /** Keeps the held credentials out of every relayed response. */
+  scrubber: Scrubber;
+  /** `dispatcher.max-response-size`: most bytes of one upstream response held in memory. */
+  maxResponseBytes: number;
 }
 
 export function createGateway(compiled: CompiledGateway, { logger, accessLog }: Logging): Gateway {
@@ -24,5 +30,7 @@ export function createGateway(compiled: CompiledGateway, { logger, accessLog }: 
     accessLog,
     maxBodyBytes: compiled.config.server['max-body-size'],
     inFlight: new InFlight(),
+    scrubber: new Scrubber(heldSecrets(compiled.credentials)),
+    maxResponseBytes: compiled.config.dispatcher['max-response-size'],
   };
 }

@@ -12,6 +12,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { createPool, type Pool } from './undici-parts.js';
 import { collectBody, UpstreamBody } from './upstream-body.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, responseTooLarge } from './response-limit.js';
 import { GatewayError } from '../core/gateway-error.js';
 import type { CancelSignal } from '../core/cancel-signal.js';
 import type { UpstreamRequest } from '../providers/types.js';
@@ -97,9 +98,13 @@ export async function readText(body: UpstreamBody, limit = 64 * 1024): Promise<s
   return (await collectBody(body, limit)).toString('utf8').slice(0, limit);
 }
 
-/** Reads a whole body as JSON; a SyntaxError means the provider sent something else. */
-export async function readJson(body: UpstreamBody): Promise<unknown> {
-  return JSON.parse((await collectBody(body)).toString('utf8'));
+/**
+ * Reads a whole body as JSON; a SyntaxError means the provider sent something else. A body over
+ * `limit` bytes is refused (502 naming the limit) as soon as it passes it, so a huge answer
+ * never sits in memory.
+ */
+export async function readJson(body: UpstreamBody, limit = DEFAULT_MAX_RESPONSE_BYTES, provider?: string): Promise<unknown> {
+  return JSON.parse((await collectBody(body, limit, () => responseTooLarge(limit, provider))).toString('utf8'));
 }
 
 /**

@@ -14,6 +14,12 @@ export interface BodyReader {
   error(err: Error): void;
 }
 
+/** Rewrites the bytes on their way to the reader (the credential scrubber); may hold some back until `end`. */
+export interface BodyFilter {
+  write(chunk: Buffer): Buffer;
+  end(): Buffer | undefined;
+}
+
 /** What the body needs from the request it belongs to (undici's DispatchController). */
 export interface BodySource {
   pause(): void;
@@ -32,8 +38,15 @@ export class UpstreamBody {
   private early: Buffer[] | undefined;
   private ending: true | Error | undefined;
   private settled = false;
+  private bodyFilter: BodyFilter | undefined;
 
   constructor(private readonly source: BodySource) {}
+
+  /** Passes every chunk through `filter` before the reader sees it; set before `read`. */
+  filter(filter: BodyFilter): void {
+    if (this.reader) throw new Error('a body filter goes in before the reader');
+    this.bodyFilter = filter;
+  }
 
   /** Attaches the one reader; what arrived before is delivered at once, in order. */
   read(reader: BodyReader): void {
@@ -41,7 +54,7 @@ export class UpstreamBody {
     this.reader = reader;
     const early = this.early;
     this.early = undefined;
-    if (early) for (let i = 0; i < early.length && !this.settled; i++) reader.data(early[i]!);
+    if (early) for (let i = 0; i < early.length && !this.settled; i++) this.deliver(early[i]!);
     const ending = this.ending;
     if (ending !== undefined) this.deliverEnding(ending);
   }
@@ -64,7 +77,7 @@ export class UpstreamBody {
   /** From the dispatch handler. */
   push(chunk: Buffer): void {
     if (this.settled) return;
-    if (this.reader) this.reader.data(chunk);
+    if (this.reader) this.deliver(chunk);
     else (this.early ??= []).push(chunk);
   }
 
@@ -75,7 +88,18 @@ export class UpstreamBody {
     if (this.reader) this.deliverEnding(ending);
   }
 
+  private deliver(chunk: Buffer): void {
+    if (!this.bodyFilter) return this.reader!.data(chunk);
+    const out = this.bodyFilter.write(chunk);
+    if (out.length > 0) this.reader!.data(out);
+  }
+
   private deliverEnding(ending: true | Error): void {
+    if (ending === true && this.bodyFilter && !this.settled) {
+      // What the filter held back is the body's last bytes.
+      const rest = this.bodyFilter.end();
+      if (rest && rest.length > 0) this.reader!.data(rest);
+    }
     const wasSettled = this.settled;
     this.settled = true;
     // A reader that destroyed the body has already handled its own ending.
@@ -85,14 +109,26 @@ export class UpstreamBody {
   }
 }
 
-/** Collects a whole body; with `limit`, stops keeping chunks once `limit` bytes are kept (the rest is read away). */
-export function collectBody(body: UpstreamBody, limit = Infinity): Promise<Buffer> {
+/**
+ * Collects a whole body. Past `limit` bytes: with `tooLarge`, the body is discarded at once (the
+ * request aborted, nothing more kept) and the promise rejects with that error; without it,
+ * whole chunks are kept until `limit` bytes are and the rest is read away (error bodies, where
+ * the start is enough).
+ */
+export function collectBody(body: UpstreamBody, limit = Infinity, tooLarge?: () => Error): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let kept = 0;
     body.read({
       data(chunk) {
         if (kept >= limit) return;
+        if (tooLarge && kept + chunk.length > limit) {
+          const err = tooLarge();
+          body.destroy(err);
+          chunks.length = 0;
+          reject(err);
+          return;
+        }
         chunks.push(chunk);
         kept += chunk.length;
       },

@@ -86,3 +86,44 @@ test('collectBody joins the chunks, keeps at most the limit, and rejects on erro
   failing.finish(new Error('socket hang up'));
   await assert.rejects(rejected, /socket hang up/);
 });
+
+test('collectBody with tooLarge: refuses the body as soon as it passes the limit, and aborts it', async () => {
+  const { calls, src } = source();
+  const big = new UpstreamBody(src);
+  const collected = collectBody(big, 5, () => new Error('over the limit'));
+  big.push(Buffer.from('abc'));
+  big.push(Buffer.from('def'));
+  big.push(Buffer.from('never kept'));
+  big.finish(true);
+  await assert.rejects(collected, /over the limit/);
+  assert.deepEqual(calls, ['abort:over the limit']);
+
+  const fits = new UpstreamBody(source().src);
+  const exact = collectBody(fits, 6, () => new Error('over the limit'));
+  fits.push(Buffer.from('abc'));
+  fits.push(Buffer.from('def'));
+  fits.finish(true);
+  assert.equal((await exact).toString(), 'abcdef');
+});
+
+test('a filter sees every chunk, early ones included, and what it held back comes before the end', () => {
+  const body = new UpstreamBody(source().src);
+  body.push(Buffer.from('ab'));
+  let held = '';
+  body.filter({
+    // Holds back the last byte of each chunk: the next write (or end) releases it.
+    write(chunk) {
+      const out = held + chunk.toString().toUpperCase();
+      held = out.slice(-1);
+      return Buffer.from(out.slice(0, -1));
+    },
+    end: () => Buffer.from(held),
+  });
+  const { events, reader } = recorder();
+  body.read(reader);
+  body.push(Buffer.from('c'));
+  body.push(Buffer.from('de'));
+  body.finish(true);
+  assert.deepEqual(events, ['data:A', 'data:B', 'data:CD', 'data:E', 'end']);
+  assert.throws(() => body.filter({ write: (c) => c, end: () => undefined }), /before the reader/);
+});

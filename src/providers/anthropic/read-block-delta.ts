@@ -26,7 +26,11 @@ const BLOCK_DELTA =
 /** Which value key belongs to which delta type. */
 const VALUE_KEY = { text_delta: 'text', input_json_delta: 'partial_json' } as const;
 
+/** Longer events go to JSON.parse: the pattern's backtracking overflows the stack at ~8 MiB. */
+const FAST_PATH_MAX = 1024 * 1024;
+
 export function readBlockDelta(data: string): BlockDelta | undefined {
+  if (data.length > FAST_PATH_MAX) return undefined;
   const match = BLOCK_DELTA.exec(data);
   if (match === null) return undefined;
   const kind = match[2] as BlockDelta['kind'];

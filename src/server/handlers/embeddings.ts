@@ -103,12 +103,13 @@ async function callOnce(
     if (ctx.clientGone) return { committed: true, cancelled: true };
     return { committed: false, error: upstreamFailure(err, provider.name, scope.timedOut), reached: true };
   }
+  scope.scrubber.scrubResponse(response);
   if (response.statusCode >= 400) {
     const text = await readText(response.body).catch(() => '');
     return { committed: false, error: provider.adapter.mapError(response.statusCode, response.headers, text, provider), reached: true };
   }
   try {
-    return capability.parseResponse(await readJson(response.body), target);
+    return capability.parseResponse(await readJson(response.body, scope.maxResponseBytes, provider.name), target);
   } catch (err) {
     if (ctx.clientGone) return { committed: true, cancelled: true };
     return { committed: false, error: err instanceof GatewayError ? err : upstreamFailure(err, provider.name, scope.timedOut), reached: true };

@@ -40,6 +40,8 @@ export async function handlePassthrough(gw: Gateway, ctx: RequestContext, provid
   const method = (ctx.req.method ?? 'GET').toUpperCase();
   const hasBody = method !== 'GET' && method !== 'HEAD';
   const headers = upstreamHeaders(ctx.req.headers);
+  // The scrubber reads the bytes it relays: a compressed body would hide an echoed key.
+  if (gw.scrubber.active) delete headers['accept-encoding'];
   const request: UpstreamRequest = {
     method: method as UpstreamRequest['method'],
     origin: provider.baseUrl.origin,
@@ -74,6 +76,7 @@ export async function handlePassthrough(gw: Gateway, ctx: RequestContext, provid
     sendError(ctx, upstreamFailure(err, provider.name, deadlineHit));
     return;
   }
+  gw.scrubber.scrubResponse(response);
   const { res } = ctx;
   res.writeHead(response.statusCode, downstreamHeaders(response.headers, gatewayHeaders(ctx, response.headers)));
   const body = response.body;
