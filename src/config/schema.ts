@@ -83,8 +83,17 @@ const timeouts = z
     'connection-timeout': duration.optional(),
     /** Ours: per attempt, until the response starts. */
     'first-byte-timeout': duration.optional(),
+    /** Ours: the same for streaming requests (default 60s). */
+    'stream-first-byte-timeout': duration.optional(),
   })
   .strict();
+
+/** Ours, gateway-wide only (pools are per provider origin, shared by every router): see upstream/pool-gate.ts. */
+const upstreamPool = {
+  'max-connections': z.number().int().min(1).max(65_536).optional(),
+  'max-queued': z.number().int().min(0).max(1_000_000).optional(),
+  'queue-timeout': duration.optional(),
+};
 
 const router = z
   .object({
@@ -146,7 +155,7 @@ export const configSchema = z
       })
       .strict()
       .default({}),
-    dispatcher: timeouts.default({}),
+    dispatcher: timeouts.extend(upstreamPool).default({}),
     discover: z
       .object({
         'discover-decay': duration.default('30s'),

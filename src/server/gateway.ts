@@ -1,8 +1,10 @@
 /** Everything a handler needs, built once at startup. */
 import type { CompiledGateway } from '../config/compile.js';
 import type { AccessLog } from '../observability/access-log.js';
+import type { EventLog } from '../observability/event-log.js';
 import type { Logger, Logging } from '../observability/logger.js';
 import { UpstreamClient } from '../upstream/client.js';
+import { poolLimits } from '../upstream/pool-gate.js';
 
 export interface Gateway {
   compiled: CompiledGateway;
@@ -10,16 +12,18 @@ export interface Gateway {
   upstream: UpstreamClient;
   logger: Logger;
   accessLog: AccessLog;
+  events: EventLog;
   maxBodyBytes: number;
   exposeProviderRequestId: boolean;
 }
 
-export function createGateway(compiled: CompiledGateway, { logger, accessLog }: Logging): Gateway {
+export function createGateway(compiled: CompiledGateway, { logger, accessLog, events }: Logging): Gateway {
   return {
     compiled,
-    upstream: new UpstreamClient(),
+    upstream: new UpstreamClient(poolLimits(compiled.config.dispatcher)),
     logger,
     accessLog,
+    events,
     maxBodyBytes: compiled.config.server['max-body-size'],
     exposeProviderRequestId: compiled.config['response-headers']['provider-request-id'],
   };

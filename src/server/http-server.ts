@@ -5,6 +5,7 @@ import { RequestContext } from './context.js';
 import type { Gateway } from './gateway.js';
 import { route } from './routes.js';
 import { sendError, toGatewayError } from './respond.js';
+import { logDone } from './request-log.js';
 
 export function createHttpServer(gw: Gateway): Server {
   const unified = new UnifiedApi(gw.compiled);
@@ -26,28 +27,4 @@ export function createHttpServer(gw: Gateway): Server {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
   });
   return server;
-}
-
-/** Query strings may carry client secrets (`?key=`); logs get the path only. */
-function pathOnly(url: string | undefined): string | undefined {
-  const q = url?.indexOf('?') ?? -1;
-  return q === -1 ? url : url?.slice(0, q);
-}
-
-function logDone(gw: Gateway, ctx: RequestContext): void {
-  if (!gw.accessLog.enabled) return;
-  const { res } = ctx;
-  const write = (): void =>
-    gw.accessLog.write({
-      requestId: ctx.id,
-      method: ctx.req.method,
-      path: pathOnly(ctx.req.url),
-      status: res.statusCode,
-      provider: ctx.provider,
-      attempts: ctx.attempts || undefined,
-      ms: Math.round(ctx.elapsedMs() * 10) / 10,
-      clientGone: ctx.clientGone || undefined,
-    });
-  if (res.writableFinished || ctx.clientGone) write();
-  else ctx.onClose(write);
 }

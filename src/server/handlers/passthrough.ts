@@ -15,6 +15,7 @@ import type { RequestContext } from '../context.js';
 import type { Gateway } from '../gateway.js';
 import { downstreamHeaders, upstreamHeaders } from '../proxy-headers.js';
 import { gatewayHeaders, sendError } from '../respond.js';
+import { markInterrupted } from '../request-log.js';
 
 function unknownProvider(compiled: CompiledGateway, name: string): GatewayError {
   const suggestion = suggestKey(name, [...compiled.providers.keys()]);
@@ -77,7 +78,7 @@ export async function handlePassthrough(gw: Gateway, ctx: RequestContext, provid
     );
   } catch (err) {
     if (ctx.clientGone) return;
-    sendError(ctx, upstreamFailure(err, provider.name, deadlineHit));
+    sendError(ctx, upstreamFailure(err, provider.name, deadlineHit, timeouts.totalMs));
     return;
   }
   const { res } = ctx;
@@ -89,6 +90,9 @@ export async function handlePassthrough(gw: Gateway, ctx: RequestContext, provid
       if (!res.write(chunk)) body.pause();
     },
     end: () => res.end(),
-    error: () => res.destroy(),
+    error: (err) => {
+      markInterrupted(gw, ctx, provider.name, upstreamFailure(err, provider.name, deadlineHit, timeouts.totalMs));
+      res.destroy();
+    },
   });
 }
