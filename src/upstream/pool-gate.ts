@@ -76,7 +76,8 @@ export class PoolGate {
     waiter.queuedAt = performance.now();
     this.queue.push(waiter);
     this.waiting++;
-    this.timer ??= setTimeout(this.expire, this.limits.queueTimeoutMs);
+    // Unref'd: waiting requests have their own sockets keeping the process up; this alone must not.
+    this.timer ??= setTimeout(this.expire, this.limits.queueTimeoutMs).unref();
   }
 
   /** A request that entered has finished (response ended, failed or was aborted). */
@@ -136,7 +137,7 @@ export class PoolGate {
     while (this.head < this.queue.length) {
       const w = this.queue[this.head];
       if (w && w.queuedAt > cutoff) {
-        this.timer = setTimeout(this.expire, Math.max(1, w.queuedAt - cutoff));
+        this.timer = setTimeout(this.expire, Math.max(1, w.queuedAt - cutoff)).unref();
         return;
       }
       this.head++;
