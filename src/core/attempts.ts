@@ -158,7 +158,11 @@ export async function runAttempts<C extends AttemptCandidate>(
       if (pick < 0) break;
       cursor = pick + 1;
       const health = candidates[pick].target.health;
-      const hinted = Math.max(health.waitMs(clock()), (again[pick]?.retryAfter ?? 0) * 1000);
+      // A timer may fire a fraction of a millisecond early by the monotonic clock: waiting for an
+      // ejection to end takes one millisecond more, so the retry is not refused just before it.
+      const now = clock();
+      const healthWait = health.admits(now) ? health.waitMs(now) : Math.ceil(health.waitMs(now)) + 1;
+      const hinted = Math.max(healthWait, (again[pick]?.retryAfter ?? 0) * 1000);
       if (hinted > policy.maxWaitMs) {
         again[pick] = undefined;
         continue;

@@ -40,11 +40,11 @@ export class EventLog {
     if (change === HealthChange.Ejected || change === HealthChange.TrialFailed) {
       const { requests, errors } = health.counts(now);
       const reason = change === HealthChange.TrialFailed ? 'trial request failed' : 'error ratio over the threshold';
-      this.logger.warn({ event: 'provider_ejected', requestId, provider, forMs: health.waitMs(now), errors, requests, reason }, 'provider ejected');
+      this.logger.warn({ event: 'provider_ejected', requestId, provider, forMs: Math.ceil(health.waitMs(now)), errors, requests, reason }, 'provider ejected');
     } else if (change === HealthChange.Readmitted) {
       this.logger.info({ event: 'provider_readmitted', requestId, provider, reason: 'trial request succeeded' }, 'provider re-admitted');
     } else if (change === HealthChange.CoolingDown) {
-      this.logger.warn({ event: 'provider_cooling_down', requestId, provider, forMs: health.coolingMs(now), reason: '429 rate limited' }, 'provider cooling down');
+      this.logger.warn({ event: 'provider_cooling_down', requestId, provider, forMs: Math.ceil(health.coolingMs(now)), reason: '429 rate limited' }, 'provider cooling down');
     }
   }
 

@@ -233,7 +233,7 @@ describe('what the loop tells the log, and the error it sends', () => {
       'failed 2:b 429',
       `health b ${HealthChange.CoolingDown}`,
       // Round robin: a again, once its 5s ejection is over; its trial succeeds.
-      'retry a #3 after 5000',
+      'retry a #3 after 5001',
       `health a ${HealthChange.Readmitted}`,
     ]);
     seen.length = 0;
