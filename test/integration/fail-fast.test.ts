@@ -159,7 +159,7 @@ routers:
     );
   });
 
-  test('a full upstream pool answers 503 upstream_pool_exhausted at once', async () => {
+  test('a full upstream pool answers 503 upstream_pool_exhausted at once', { timeout: 20_000 }, async () => {
     const streams = await Promise.all(
       [1, 2].map(() =>
         fetch(`${gw.url}/router/held/chat/completions`, {

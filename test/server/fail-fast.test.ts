@@ -308,7 +308,7 @@ routers:
     await Promise.all([held?.close(), other?.close()]);
   });
 
-  test('refuses at once with 503 when its queue is full, 503 after the queue timeout, and other providers keep flowing', async () => {
+  test('refuses at once with 503 when its queue is full, 503 after the queue timeout, and other providers keep flowing', { timeout: 20_000 }, async () => {
     // Streams whose clients stop reading hold their upstream connections: here the provider holds them.
     const streams = await Promise.all(
       Array.from({ length: 3 }, () =>
@@ -361,7 +361,7 @@ routers:
     assert.equal(gw.lines().filter((l) => l.event === 'provider_ejected').length, 0);
   });
 
-  test('a request waiting for a connection is sent as soon as one comes free', async () => {
+  test('a request waiting for a connection is sent as soon as one comes free', { timeout: 20_000 }, async () => {
     const streams = await Promise.all(
       Array.from({ length: 3 }, () =>
         fetch(`${gw.url}/router/held/chat/completions`, {
