@@ -51,51 +51,41 @@ const NETWORK_CODES: Readonly<Record<string, readonly [string, string]>> = {
   UND_ERR_CLOSED: ['connection closed', 'the connection was closed'],
 };
 
+/** A 504: every timeout has the same shape, only the code and the words differ. */
+function timedOut(provider: string, reason: string, message: string, code = 'upstream_timeout'): GatewayError {
+  return new GatewayError({ status: 504, type: 'timeout_error', code, provider, reason, message: `${provider}: ${message}` });
+}
+
 function timeoutError(provider: string, code: string, ms: number | undefined): GatewayError {
   const limit = ms !== undefined ? ` within ${formatMs(ms)}` : '';
   if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new GatewayError({
-      status: 504,
-      type: 'timeout_error',
-      code: 'upstream_connect_timeout',
+    return timedOut(
       provider,
-      reason: `connect timeout${ms !== undefined ? ` (${formatMs(ms)})` : ''}`,
-      message: `${provider}: could not open a connection${limit} (connect timeout); the provider's host did not accept one. Check its base-url, the network and that it is up (dispatcher.connection-timeout sets the limit).`,
-    });
+      `connect timeout${ms !== undefined ? ` (${formatMs(ms)})` : ''}`,
+      `could not open a connection${limit} (connect timeout); the provider's host did not accept one. Check its base-url, the network and that it is up (dispatcher.connection-timeout sets the limit).`,
+      'upstream_connect_timeout',
+    );
   }
   if (code === 'UND_ERR_HEADERS_TIMEOUT') {
-    return new GatewayError({
-      status: 504,
-      type: 'timeout_error',
-      code: 'upstream_timeout',
+    return timedOut(
       provider,
-      reason: `no response${limit} (first-byte timeout)`,
-      message: `${provider}: connected, but sent no response${limit} (first-byte timeout). Try again, or raise dispatcher.stream-first-byte-timeout (streams) / first-byte-timeout if it is slow to start.`,
-    });
+      `no response${limit} (first-byte timeout)`,
+      `connected, but sent no response${limit} (first-byte timeout). Try again, or raise dispatcher.stream-first-byte-timeout (streams) / first-byte-timeout if it is slow to start.`,
+    );
   }
-  return new GatewayError({
-    status: 504,
-    type: 'timeout_error',
-    code: 'upstream_timeout',
-    provider,
-    reason: `response stalled${limit}`,
-    message: `${provider}: stopped sending for${ms !== undefined ? ` ${formatMs(ms)}` : ' too long'} in the middle of its response. Try again.`,
-  });
+  return timedOut(provider, `response stalled${limit}`, `stopped sending for${ms !== undefined ? ` ${formatMs(ms)}` : ' too long'} in the middle of its response. Try again.`);
 }
 
 /** The request's own deadline (`dispatcher.timeout`) passed. */
 export function deadlineError(provider: string, totalMs: number | undefined, started: boolean): GatewayError {
   const limit = totalMs !== undefined ? ` (${formatMs(totalMs)})` : '';
-  return new GatewayError({
-    status: 504,
-    type: 'timeout_error',
-    code: 'upstream_timeout',
+  return timedOut(
     provider,
-    reason: `not finished within dispatcher.timeout${limit}`,
-    message: started
-      ? `${provider}: the response did not finish within the gateway's timeout${limit}; it is incomplete. Raise dispatcher.timeout if answers take longer.`
-      : `${provider}: no answer within the gateway's timeout${limit}. Raise dispatcher.timeout if answers take longer.`,
-  });
+    `not finished within dispatcher.timeout${limit}`,
+    started
+      ? `the response did not finish within the gateway's timeout${limit}; it is incomplete. Raise dispatcher.timeout if answers take longer.`
+      : `no answer within the gateway's timeout${limit}. Raise dispatcher.timeout if answers take longer.`,
+  );
 }
 
 function poolExhausted(provider: string, err: PoolExhaustedError): GatewayError {
@@ -132,14 +122,7 @@ export function upstreamFailure(err: unknown, provider: string, deadlineHit: boo
     return timeoutError(provider, known, err instanceof UpstreamTimeoutError ? err.timeoutMs : undefined);
   }
   if (known === 'ETIMEDOUT') {
-    return new GatewayError({
-      status: 504,
-      type: 'timeout_error',
-      code: 'upstream_timeout',
-      provider,
-      reason: 'ETIMEDOUT',
-      message: `${provider}: the network connection timed out (ETIMEDOUT). Check the network path to the provider and that it is up.`,
-    });
+    return timedOut(provider, 'ETIMEDOUT', 'the network connection timed out (ETIMEDOUT). Check the network path to the provider and that it is up.');
   }
   const words = NETWORK_CODES[known];
   const tls = !words && /cert|ssl|tls/i.test(`${known} ${(err as Error)?.message ?? ''}`);

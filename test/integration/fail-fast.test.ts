@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { startGateway, type GatewayProcess } from '../helpers/gateway.js';
+import { gatewayClient } from '../helpers/clients.js';
 import { recordedOpenAIText, startOpenAISimulator, type OpenAISimulator } from '../simulators/openai.js';
 import { startHeldStreamServer, startSilentServer, type HeldStreamServer, type SilentServer } from '../simulators/stalling.js';
 
@@ -32,9 +33,7 @@ async function linesFor(gw: GatewayProcess, requestId: string, count: number): P
   }
 }
 
-function client(gw: GatewayProcess, path: string, requestId: string): OpenAI {
-  return new OpenAI({ baseURL: `${gw.url}${path}`, apiKey: 'client-key', maxRetries: 0, defaultHeaders: { 'x-request-id': requestId } });
-}
+const client = (gw: GatewayProcess, path: string, requestId: string): OpenAI => gatewayClient(gw.url, path, requestId);
 
 describe('failing fast, and the log that tells it', () => {
   let backup: OpenAISimulator;

@@ -7,9 +7,9 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import OpenAI from 'openai';
 import { startInProcess, type InProcessGateway, type LogLine } from '../helpers/in-process.js';
+import { closedPort, gatewayClient } from '../helpers/clients.js';
 import { recordedOpenAIText, startOpenAISimulator, type OpenAISimulator } from '../simulators/openai.js';
 import { startAnthropicSimulator, type AnthropicSimulator } from '../simulators/anthropic.js';
 import { startHeldStreamServer, startSilentServer, type HeldStreamServer, type SilentServer } from '../simulators/stalling.js';
@@ -25,17 +25,7 @@ const ENV = {
   HELD_API_KEY: 'k-held-7777',
 };
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function client(gw: InProcessGateway, path: string): OpenAI {
-  return new OpenAI({ baseURL: `${gw.url}${path}`, apiKey: 'client-key', maxRetries: 0 });
-}
+const client = (gw: InProcessGateway, path: string): OpenAI => gatewayClient(gw.url, path);
 
 const accessLine = (gw: InProcessGateway, requestId: string) => gw.waitForLine((l) => l.msg === 'request' && l.requestId === requestId);
 const eventsOf = (gw: InProcessGateway, requestId: string): LogLine[] => gw.lines().filter((l) => l.requestId === requestId && l.event !== undefined);
@@ -308,24 +298,23 @@ routers:
     await Promise.all([held?.close(), other?.close()]);
   });
 
+  const chat = (router: string, id: string, stream = false) =>
+    fetch(`${gw.url}/router/${router}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': id },
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages, stream }),
+    });
+
+  /** `n` streams the provider holds open, each holding one of the gateway's connections. */
+  async function holdStreams(n: number): Promise<Response[]> {
+    const streams = await Promise.all(Array.from({ length: n }, (_, i) => chat('held', `held-${Date.now()}-${i}`, true)));
+    await held.waitForHeld(n);
+    return streams;
+  }
+
   test('refuses at once with 503 when its queue is full, 503 after the queue timeout, and other providers keep flowing', { timeout: 20_000 }, async () => {
     // Streams whose clients stop reading hold their upstream connections: here the provider holds them.
-    const streams = await Promise.all(
-      Array.from({ length: 3 }, () =>
-        fetch(`${gw.url}/router/held/chat/completions`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ model: 'gpt-4o-mini', messages, stream: true }),
-        }),
-      ),
-    );
-    await held.waitForHeld(3);
-    const chat = (router: string, id: string) =>
-      fetch(`${gw.url}/router/${router}/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-request-id': id },
-        body: JSON.stringify({ model: 'gpt-4o-mini', messages }),
-      });
+    const streams = await holdStreams(3);
 
     const waitStarted = Date.now();
     const waiting = chat('held', 'pool-wait-1');
@@ -362,21 +351,8 @@ routers:
   });
 
   test('a request waiting for a connection is sent as soon as one comes free', { timeout: 20_000 }, async () => {
-    const streams = await Promise.all(
-      Array.from({ length: 3 }, () =>
-        fetch(`${gw.url}/router/held/chat/completions`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ model: 'gpt-4o-mini', messages, stream: true }),
-        }),
-      ),
-    );
-    await held.waitForHeld(3);
-    const waiting = fetch(`${gw.url}/router/held/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'gpt-4o-mini', messages }),
-    });
+    const streams = await holdStreams(3);
+    const waiting = chat('held', 'pool-wait-2');
     await new Promise((r) => setTimeout(r, 100));
     held.release();
     const res = await waiting;
