@@ -177,6 +177,17 @@ routers:
     });
   });
 
+  test('a passthrough request that cannot reach its provider says why, in the response and in an event line', async () => {
+    const res = await fetch(`${gw.url}/deadend/v1/models`, { headers: { 'x-request-id': 'pass-dead-1' } });
+    assert.equal(res.status, 502);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'upstream_unreachable');
+    assert.match(body.error.message, /^deadend: could not be reached — the connection was refused/);
+    const failed = await gw.waitForLine((l) => l.event === 'attempt_failed' && l.requestId === 'pass-dead-1');
+    assert.equal(failed.reason, 'connect ECONNREFUSED');
+    assert.equal((await accessLine(gw, 'pass-dead-1')).outcome, 'error');
+  });
+
   test('the access line tells error from ok, and names the outcome of a client that left', async () => {
     // A client that gives up while the provider is silent: no status was ever sent.
     const controller = new AbortController();
