@@ -78,7 +78,9 @@ export async function handlePassthrough(gw: Gateway, ctx: RequestContext, provid
     );
   } catch (err) {
     if (ctx.clientGone) return;
-    sendError(ctx, upstreamFailure(err, provider.name, deadlineHit, timeouts.totalMs));
+    const error = upstreamFailure(err, provider.name, deadlineHit, timeouts.totalMs);
+    gw.events.attemptFailed(ctx.id, provider.name, 1, error);
+    sendError(ctx, error);
     return;
   }
   const { res } = ctx;
