@@ -1,8 +1,9 @@
 /**
  * The upstream hop: one undici keep-alive Pool per origin (and connect timeout), with the
- * gateway's timeouts and a bounded wait for a connection (pool-gate.ts). Requests go through undici's `dispatch` with a handler of our own, which
- * hands the body to its reader chunk by chunk (UpstreamBody) — no fetch, no web streams, and
- * no Node Readable per response.
+ * gateway's timeouts and a bounded wait for a connection (pool-gate.ts, one gate per pool).
+ * Requests go through undici's `dispatch` with a handler of our own, which hands the body to its
+ * reader chunk by chunk (UpstreamBody) — no fetch, no web streams, and no Node Readable per
+ * response.
  *
  * Measured against node:http's Agent on the same load, undici costs ~25% less CPU per request;
  * it carries ~10 MB more resident memory (its HTTP parser is WebAssembly), which we accept.
