@@ -215,54 +215,7 @@ routers:
   });
 });
 
-describe('a stream cut mid-way', () => {
-  let sim: OpenAISimulator;
-  let gw: InProcessGateway;
-
-  before(async () => {
-    sim = await startOpenAISimulator({ apiKey: ENV.BACKUP_API_KEY });
-    gw = await startInProcess(
-      `
-providers:
-  backup:
-    base-url: "${sim.url}v1"
-    models: [gpt-4o-mini]
-routers:
-  one:
-    load-balance:
-      chat:
-        strategy: latency
-        providers: [backup]
-`,
-      ENV,
-    );
-  });
-
-  after(async () => {
-    await gw?.close();
-    await sim?.close();
-  });
-
-  test('is `interrupted` on the access line, with a stream_interrupted event', async () => {
-    sim.setNext({ dropAfterChunks: 3 });
-    const res = await fetch(`${gw.url}/router/one/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': 'cut-1' },
-      body: JSON.stringify({ model: 'gpt-4o-mini', messages, stream: true }),
-    });
-    assert.equal(res.status, 200);
-    const body = await res.text();
-    assert.match(body, /upstream_stream_interrupted/);
-    const access = await accessLine(gw, 'cut-1');
-    assert.equal(access.outcome, 'interrupted');
-    assert.equal(access.status, 200);
-    const cut = await gw.waitForLine((l) => l.event === 'stream_interrupted' && l.requestId === 'cut-1');
-    assert.equal(cut.provider, 'backup');
-    assert.match(String(cut.reason), /cut off mid-response/);
-  });
-});
-
-describe('a full upstream pool', () => {
+describe('streams that hold their connection, or break off', () => {
   let held: HeldStreamServer;
   let other: OpenAISimulator;
   let gw: InProcessGateway;
@@ -369,5 +322,26 @@ routers:
     const res = await waiting;
     assert.equal(res.status, 200);
     for (const s of streams) await s.text();
+  });
+
+  // Last: with min-requests 1 the cut ejects the provider.
+  test('a stream cut mid-way is `interrupted` on the access line, with stream_interrupted and provider_ejected events', async () => {
+    other.setNext({ dropAfterChunks: 3 });
+    const res = await fetch(`${gw.url}/router/other/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'cut-1' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages, stream: true }),
+    });
+    assert.equal(res.status, 200);
+    const body = await res.text();
+    assert.match(body, /upstream_stream_interrupted/);
+    const access = await accessLine(gw, 'cut-1');
+    assert.equal(access.outcome, 'interrupted');
+    assert.equal(access.status, 200);
+    const cut = await gw.waitForLine((l) => l.event === 'stream_interrupted' && l.requestId === 'cut-1');
+    assert.equal(cut.provider, 'backup');
+    assert.match(String(cut.reason), /cut off mid-response/);
+    const ejected = await gw.waitForLine((l) => l.event === 'provider_ejected' && l.requestId === 'cut-1');
+    assert.equal(ejected.provider, 'backup');
   });
 });
