@@ -99,7 +99,16 @@ const timeouts = z.object({
   'connection-timeout': duration.optional(),
   /** Ours: per attempt, until the response starts. */
   'first-byte-timeout': duration.optional(),
+  /** Ours: the same for streaming requests (default 60s). */
+  'stream-first-byte-timeout': duration.optional(),
 });
+
+/** Ours, gateway-wide only (pools are per provider origin, shared by every router): see upstream/pool-gate.ts. */
+const upstreamPool = {
+  'max-connections': z.number().int().min(1).max(65_536).optional(),
+  'max-queued': z.number().int().min(0).max(1_000_000).optional(),
+  'queue-timeout': duration.optional(),
+};
 
 /** Lenient, as in Helicone. */
 const router = z.object({
@@ -195,6 +204,7 @@ export const configSchema = z
       .strict()
       .default({}),
     dispatcher: timeouts
+      .extend(upstreamPool)
       /** Ours, gateway-wide: largest upstream response held in memory (parsed bodies, one stream event). */
       .extend({ 'max-response-size': z.number().int().positive().default(DEFAULT_MAX_RESPONSE_BYTES) })
       .default({}),

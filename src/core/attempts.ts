@@ -7,12 +7,14 @@
  * backoff that honours its `retry-after`. Once bytes went out, nothing is retried. Attempts are
  * bounded by the policy and the whole loop by the request deadline.
  *
- * The loop also reports each attempt's outcome to the provider's health.
+ * The loop also reports each attempt's outcome to the provider's health, and tells `events`
+ * (the request's log) of every failed attempt, fallback, retry and health change. When more
+ * than one attempt failed, the error sent lists every one of them.
  */
 import type { CancelSignal } from './cancel-signal.js';
 import type { Clock } from './clock.js';
 import { GatewayError } from './gateway-error.js';
-import { Admission, type ProviderHealth } from './health/provider-health.js';
+import { Admission, HealthChange, type ProviderHealth } from './health/provider-health.js';
 import { providersUnavailable } from './health/health-registry.js';
 import type { RetryPolicy } from './retry-policy.js';
 
@@ -41,6 +43,16 @@ export function retryability(error: GatewayError): Retryability {
   return 'none';
 }
 
+/** What the loop tells the request's log; called only when something went wrong or changed. */
+export interface AttemptEvents {
+  attemptFailed(provider: string, attempt: number, error: GatewayError): void;
+  /** The next attempt goes to another provider, at once. */
+  fallback(from: string, to: string, attempt: number): void;
+  /** The next attempt repeats a provider that failed, after `waitMs`. */
+  retry(provider: string, attempt: number, waitMs: number): void;
+  health(change: HealthChange, health: ProviderHealth, now: number): void;
+}
+
 export interface AttemptScope {
   signal: CancelSignal;
   /** Clock time after which no new attempt or wait starts. */
@@ -49,6 +61,31 @@ export interface AttemptScope {
   /** Names the route in a 503 (`Router "x"`, `/ai`). */
   label: string;
   sleep?: (ms: number, signal: CancelSignal) => Promise<void>;
+  events?: AttemptEvents;
+}
+
+/** `openai: connect ECONNREFUSED`, `anthropic: 503 Overloaded` — one failed attempt in a few words. */
+export function describeAttempt(provider: string, error: GatewayError): string {
+  if (error.reason) return `${provider}: ${error.reason}`;
+  let text = error.message;
+  if (text.startsWith(`${provider}: `)) text = text.slice(provider.length + 2);
+  if (text.length > 160) text = `${text.slice(0, 157)}...`;
+  return `${provider}: ${error.status} ${text}`;
+}
+
+/** The error to send when several attempts failed: the last one's status and code, every attempt's story. */
+function withEveryAttempt(label: string, failures: readonly string[] | undefined, last: GatewayError | undefined): GatewayError | undefined {
+  if (!last || !failures || failures.length < 2) return last;
+  return new GatewayError({
+    status: last.status,
+    type: last.type,
+    code: last.code,
+    param: last.param,
+    retryAfter: last.retryAfter,
+    provider: last.provider,
+    reason: last.reason,
+    message: `${label}: ${failures.length} attempts failed — ${failures.join('; ')}.`,
+  });
 }
 
 export function sleep(ms: number, signal: CancelSignal): Promise<void> {
@@ -80,13 +117,16 @@ export async function runAttempts<C extends AttemptCandidate>(
   scope: AttemptScope,
   attempt: (candidate: C, attemptNumber: number) => Promise<AttemptOutcome>,
 ): Promise<GatewayError | undefined> {
-  const { signal, clock } = scope;
+  const { signal, clock, events } = scope;
   const n = candidates.length;
   const maxAttempts = policy.maxAttempts ?? n;
   let attempts = 0;
   let next = 0;
   let repeats = 0;
   let lastError: GatewayError | undefined;
+  /** `provider: reason` per failed attempt; allocated on the first failure. */
+  let failures: string[] | undefined;
+  let lastProvider = '';
   /** Per candidate, the error that allows trying it again; allocated on the first failure. */
   let again: Array<GatewayError | undefined> | undefined;
   let cursor = 0;
@@ -118,13 +158,18 @@ export async function runAttempts<C extends AttemptCandidate>(
       if (pick < 0) break;
       cursor = pick + 1;
       const health = candidates[pick].target.health;
-      const hinted = Math.max(health.waitMs(clock()), (again[pick]?.retryAfter ?? 0) * 1000);
+      // A timer may fire a fraction of a millisecond early by the monotonic clock: waiting for an
+      // ejection to end takes one millisecond more, so the retry is not refused just before it.
+      const now = clock();
+      const healthWait = health.admits(now) ? health.waitMs(now) : Math.ceil(health.waitMs(now)) + 1;
+      const hinted = Math.max(healthWait, (again[pick]?.retryAfter ?? 0) * 1000);
       if (hinted > policy.maxWaitMs) {
         again[pick] = undefined;
         continue;
       }
       const wait = Math.max(hinted, policy.backoffMs(repeats++));
       if (clock() + wait >= scope.deadline) break;
+      events?.retry(health.provider, attempts + 1, Math.round(wait));
       await (scope.sleep ?? sleep)(wait, signal);
       if (signal.aborted) break;
       admission = health.acquire(clock());
@@ -134,6 +179,8 @@ export async function runAttempts<C extends AttemptCandidate>(
         continue;
       }
       index = pick;
+    } else if (attempts > 0) {
+      events?.fallback(lastProvider, candidates[index].target.health.provider, attempts + 1);
     }
 
     const candidate = candidates[index];
@@ -149,17 +196,27 @@ export async function runAttempts<C extends AttemptCandidate>(
     }
     if (outcome.committed) {
       if (outcome.cancelled) health.release(admission);
-      else health.report('ok', admission, clock());
+      else {
+        const change = health.report('ok', admission, clock());
+        if (change !== HealthChange.None) events?.health(change, health, clock());
+      }
       return undefined;
     }
     const { error } = outcome;
     lastError = error;
-    if (outcome.reached) health.report(verdictFor(error), admission, clock(), error.retryAfter);
-    else health.release(admission);
+    lastProvider = health.provider;
+    (failures ??= []).push(describeAttempt(health.provider, error));
+    events?.attemptFailed(health.provider, attempts, error);
+    if (outcome.reached) {
+      const change = health.report(verdictFor(error), admission, clock(), error.retryAfter);
+      if (change !== HealthChange.None) events?.health(change, health, clock());
+    } else {
+      health.release(admission);
+    }
     const kind = retryability(error);
-    if (kind === 'none') return error;
+    if (kind === 'none') return withEveryAttempt(scope.label, failures, error);
     again ??= new Array<GatewayError | undefined>(n);
     again[index] = kind === 'same' ? error : undefined;
   }
-  return lastError;
+  return withEveryAttempt(scope.label, failures, lastError);
 }

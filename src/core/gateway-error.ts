@@ -27,6 +27,8 @@ export interface GatewayErrorInit {
   retryAfter?: number;
   /** Provider that produced the error, when one did. */
   provider?: string;
+  /** A few words on what happened (`connect ECONNREFUSED`), for attempt lists and log lines. */
+  reason?: string;
 }
 
 export class GatewayError extends Error {
@@ -36,6 +38,7 @@ export class GatewayError extends Error {
   readonly param: string | null;
   readonly retryAfter: number | undefined;
   readonly provider: string | undefined;
+  readonly reason: string | undefined;
 
   constructor(init: GatewayErrorInit) {
     super(init.message);
@@ -46,6 +49,7 @@ export class GatewayError extends Error {
     this.param = init.param ?? null;
     this.retryAfter = init.retryAfter;
     this.provider = init.provider;
+    this.reason = init.reason;
   }
 
   toBody(): OpenAIErrorBody {

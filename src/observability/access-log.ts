@@ -1,5 +1,5 @@
 /**
- * The one log line every request writes, built directly as the JSON line pino would write for
+ * The one log line every request writes (`msg: "request"`), built directly as the JSON line pino would write for
  * `logger.info({...}, 'request')` (same keys, same order, undefined fields left out) — the
  * generic serialiser cost ~2% of a proxied request's CPU for a line whose shape never changes.
  */
@@ -15,8 +15,15 @@ export interface AccessEntry {
   provider: string | undefined;
   attempts: number | undefined;
   ms: number;
-  clientGone: boolean | undefined;
+  outcome: Outcome;
 }
+
+/**
+ * How the request really ended: `ok` (a complete success response), `error` (a complete error
+ * response), `interrupted` (a response that had started was cut off by the provider or the
+ * deadline), `client_gone` (the client left before the response was complete).
+ */
+export type Outcome = 'ok' | 'error' | 'interrupted' | 'client_gone';
 
 /** pino's numeric level for info. */
 const INFO = 30;
@@ -38,8 +45,7 @@ export class AccessLog {
     line += `,"status":${e.status}`;
     if (e.provider !== undefined) line += `,"provider":${JSON.stringify(e.provider)}`;
     if (e.attempts !== undefined) line += `,"attempts":${e.attempts}`;
-    line += `,"ms":${e.ms}`;
-    if (e.clientGone !== undefined) line += `,"clientGone":${e.clientGone}`;
+    line += `,"ms":${e.ms},"outcome":"${e.outcome}"`;
     this.lines.write(`${line},"msg":"request"}\n`);
   }
 }

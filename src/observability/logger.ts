@@ -5,6 +5,7 @@
  */
 import { pino, type Logger } from 'pino';
 import { AccessLog } from './access-log.js';
+import { EventLog } from './event-log.js';
 import { LineBatcher, type LineSink } from './line-batcher.js';
 
 export type { Logger };
@@ -13,6 +14,8 @@ export interface Logging {
   logger: Logger;
   /** The per-request line, written to the same batched output as the logger's. */
   accessLog: AccessLog;
+  /** Failed attempts, fallbacks, retries, health changes, interrupted streams (event-log.ts). */
+  events: EventLog;
 }
 
 /** Lines reach `destination` in batches (see LineBatcher), not one write per line. */
@@ -22,5 +25,5 @@ export function createLogging(level: string, destination: LineSink = process.std
   const known = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   const lines = new LineBatcher(destination);
   const logger = pino({ level: known.includes(first) ? first : 'info', base: undefined }, lines);
-  return { logger, accessLog: new AccessLog(lines, logger) };
+  return { logger, accessLog: new AccessLog(lines, logger), events: new EventLog(logger) };
 }

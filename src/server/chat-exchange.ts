@@ -4,19 +4,27 @@
  *
  * The response is committed at its first byte, not at the upstream's status line: a stream that
  * breaks (or a translated stream whose first event is an error) before anything reached the
- * client is still an uncommitted failure, so the attempt loop can fall back.
+ * client is still an uncommitted failure, so the attempt loop can fall back. Streams wait for the
+ * provider's response headers only `stream-first-byte-timeout` (a hung provider then falls back);
+ * non-streaming requests wait `first-byte-timeout`.
+ *
+ * A committed response that breaks off marks the request `interrupted` (the access line's
+ * outcome) and writes a `stream_interrupted` event line.
  */
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { ChatCompletionChunk, ChatRequest } from '../core/chat-types.js';
 import { GatewayError } from '../core/gateway-error.js';
-import type { AttemptOutcome, AttemptScope } from '../core/attempts.js';
+import type { AttemptEvents, AttemptOutcome, AttemptScope } from '../core/attempts.js';
 import type { Clock } from '../core/clock.js';
 import type { CancelSignal } from '../core/cancel-signal.js';
+import { HealthChange, type ProviderHealth } from '../core/health/provider-health.js';
+import type { EventLog } from '../observability/event-log.js';
 import type { Candidate } from '../core/router.js';
 import type { RouteTimeouts } from '../core/route-timeouts.js';
 import type { ChatTarget, StreamSink } from '../providers/types.js';
 import { ChunkEncoder, SSE_DONE, sseError } from '../ingress/openai-chat/encode.js';
-import { readJson, readText, upstreamFailure, type UpstreamClient, type UpstreamTimeouts } from '../upstream/client.js';
+import { providerReached, readJson, readText, upstreamFailure, type UpstreamClient, type UpstreamTimeouts } from '../upstream/client.js';
+import { deadlineError } from '../upstream/upstream-failure.js';
 import type { UpstreamBody } from '../upstream/upstream-body.js';
 import { responseTooLarge } from '../upstream/response-limit.js';
 import type { Scrubber } from '../secrets/scrubber.js';
@@ -24,21 +32,29 @@ import type { RequestContext } from './context.js';
 import type { Gateway } from './gateway.js';
 import { gatewayHeaders } from './respond.js';
 import { isShuttingDown } from './shutdown.js';
+import { markInterrupted } from './request-log.js';
 
 /**
  * Everything the attempts of one request share: one abort signal for client disconnect and the
  * whole-request deadline (one timer per request, cleared when the response closes), the
- * upstream client and the route's timeouts.
+ * upstream client and the route's timeouts. It is also the attempt loop's event sink, writing
+ * the request's event lines (nothing is written while all goes well).
  */
-export class RequestScope implements AttemptScope {
+export class RequestScope implements AttemptScope, AttemptEvents {
   readonly signal: CancelSignal;
   readonly deadline: number;
   readonly clock: Clock;
   readonly client: UpstreamClient;
+  /** Non-streaming requests. */
   readonly timeouts: UpstreamTimeouts;
+  /** Streaming requests: a shorter wait for the response headers. */
+  readonly streamTimeouts: UpstreamTimeouts;
   readonly totalMs: number;
   readonly scrubber: Scrubber;
   readonly maxResponseBytes: number;
+  readonly requestId: string;
+  readonly log: EventLog;
+  readonly events: AttemptEvents = this;
   timedOut = false;
   private readonly timer: NodeJS.Timeout;
 
@@ -57,8 +73,27 @@ export class RequestScope implements AttemptScope {
     this.timeouts = timeouts.upstream;
     this.scrubber = gw.scrubber;
     this.maxResponseBytes = gw.maxResponseBytes;
+    this.streamTimeouts = timeouts.upstreamStream;
+    this.requestId = ctx.id;
+    this.log = gw.events;
     this.timer = setTimeout(this.onDeadline, timeouts.totalMs);
     ctx.onClose(this.dispose);
+  }
+
+  attemptFailed(provider: string, attempt: number, error: GatewayError): void {
+    this.log.attemptFailed(this.requestId, provider, attempt, error);
+  }
+
+  fallback(from: string, to: string, attempt: number): void {
+    this.log.fallback(this.requestId, from, to, attempt);
+  }
+
+  retry(provider: string, attempt: number, waitMs: number): void {
+    this.log.retry(this.requestId, provider, attempt, waitMs);
+  }
+
+  health(change: HealthChange, health: ProviderHealth, now: number): void {
+    this.log.health(this.requestId, change, health, now);
   }
 
   private readonly onDeadline = (): void => {
@@ -77,27 +112,22 @@ const SSE_HEADERS: OutgoingHttpHeaders = {
   'x-accel-buffering': 'no',
 };
 
+/** A response body that failed: before its first byte (`started` false) or part-way. */
 function upstreamLost(err: unknown, provider: string, scope: RequestScope, started: boolean): GatewayError {
   // The gateway's own shutdown ended the stream: say so, not that the provider stopped.
   if (isShuttingDown(err)) return err;
-  if (scope.timedOut) {
-    return new GatewayError({
-      status: 504,
-      type: 'timeout_error',
-      code: 'upstream_timeout',
-      provider,
-      message: `${provider} did not finish within the gateway's timeout (${scope.totalMs / 1000}s). Raise dispatcher.timeout if the model is slow.`,
-    });
-  }
+  if (scope.timedOut) return deadlineError(provider, scope.totalMs, started);
   const failure = upstreamFailure(err, provider, false);
+  const what = failure.reason ?? failure.code ?? 'connection lost';
   return new GatewayError({
     status: failure.status,
     code: 'upstream_stream_interrupted',
     type: failure.type,
     provider,
+    reason: started ? `cut off mid-response (${what})` : `dropped the response before its first byte (${what})`,
     message: started
-      ? `${provider} stopped sending mid-response (${failure.code ?? 'connection lost'}); the answer is incomplete. Retry the request.`
-      : `${provider} dropped the response before sending any of it (${failure.code ?? 'connection lost'}).`,
+      ? `${provider}: stopped sending mid-response (${what}); the answer is incomplete. Retry the request.`
+      : `${provider}: dropped the response before sending any of it (${what}).`,
   });
 }
 
@@ -105,8 +135,11 @@ function emptyResponse(provider: string): GatewayError {
   return new GatewayError({ status: 502, code: 'upstream_empty_response', provider, message: `${provider} answered with an empty body.` });
 }
 
-/** How a committed response ended: `false` when it broke off (the provider's fault). */
-type OnEnd = (ok: boolean) => void;
+/**
+ * How a committed response ended: `ok` false when it broke off, with what broke it (undefined
+ * when the client left first).
+ */
+type OnEnd = (ok: boolean, error?: GatewayError) => void;
 
 /**
  * Relays upstream bytes with backpressure. Resolves once the first byte went to the client
@@ -143,9 +176,10 @@ function pipeBody(
       },
       error(err) {
         if (!started) return resolve(upstreamLost(err, provider, scope, false));
-        onEnd(false);
-        if (ctx.clientGone) return;
-        if (stream) res.end(sseError(upstreamLost(err, provider, scope, true)));
+        if (ctx.clientGone) return onEnd(false);
+        const lost = upstreamLost(err, provider, scope, true);
+        onEnd(false, lost);
+        if (stream) res.end(sseError(lost));
         else res.destroy();
       },
     });
@@ -199,9 +233,9 @@ function translateStream(
         body.destroy();
         // An error event before any chunk (e.g. "overloaded") is a failed attempt: fall back.
         if (!started) return resolve(error);
+        onEnd(false, error);
         res.end(pending + sseError(error));
         pending = '';
-        onEnd(false);
       },
     };
     const translator = target.provider.adapter.chat.createStreamTranslator(target, sink);
@@ -277,14 +311,14 @@ export async function exchangeChat(
   stats.start();
   let response;
   try {
-    response = await scope.client.send(upstreamReq, scope.timeouts, scope.signal);
+    response = await scope.client.send(upstreamReq, stream ? scope.streamTimeouts : scope.timeouts, scope.signal);
   } catch (err) {
     stats.release();
     if (ctx.clientGone) return { committed: true, cancelled: true };
-    const error = upstreamFailure(err, provider.name, scope.timedOut);
+    const error = upstreamFailure(err, provider.name, scope.timedOut, scope.totalMs);
     // A timeout is a latency sample too: a hanging provider must look slow.
     if (error.status === 504) stats.sample(clock() - started);
-    return { committed: false, error, reached: true };
+    return { committed: false, error, reached: providerReached(error) };
   }
 
   scope.scrubber.scrubResponse(response);
@@ -302,9 +336,13 @@ export async function exchangeChat(
 
   const out = gatewayHeaders(ctx, headers);
   // After the commit: a response that breaks off counts against the provider's health.
-  const onEnd: OnEnd = (ok) => {
+  const onEnd: OnEnd = (ok, error) => {
     stats.release();
-    if (!ok && !ctx.clientGone && !scope.timedOut) health.lateFailure(clock());
+    if (ok || !error || ctx.clientGone) return;
+    markInterrupted(gw, ctx, provider.name, error);
+    if (scope.timedOut) return;
+    const now = clock();
+    if (health.lateFailure(now) !== HealthChange.None) scope.log.health(ctx.id, HealthChange.Ejected, health, now);
   };
 
   if (stream || adapter.pipesChat) {
@@ -323,9 +361,9 @@ export async function exchangeChat(
       const length = headers['content-length'];
       if (typeof length === 'string') out['content-length'] = length;
       // Non-streaming latency counts to the full response.
-      failure = await pipeBody(ctx, scope, body, statusCode, out, false, provider.name, (ok) => {
+      failure = await pipeBody(ctx, scope, body, statusCode, out, false, provider.name, (ok, error) => {
         if (ok) stats.sample(clock() - started);
-        onEnd(ok);
+        onEnd(ok, error);
       });
     }
     if (!failure) return { committed: true };
@@ -346,7 +384,7 @@ export async function exchangeChat(
       error:
         err instanceof SyntaxError
           ? new GatewayError({ status: 502, code: 'upstream_invalid_response', provider: provider.name, message: `${provider.name} returned a response that is not valid JSON.` })
-          : upstreamFailure(err, provider.name, scope.timedOut),
+          : upstreamFailure(err, provider.name, scope.timedOut, scope.totalMs),
     };
   }
   stats.release();

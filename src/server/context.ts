@@ -11,6 +11,8 @@ export class RequestContext {
   readonly signal = new CancelSignal();
   /** Set once the client went away before the response was finished. */
   clientGone = false;
+  /** Set when a response that had started was cut off by the provider (or the deadline). */
+  interrupted = false;
   provider: string | undefined;
   attempts = 0;
   /** Told when the response closes (the server's in-flight registry). */

@@ -19,6 +19,7 @@ import { clientLimits, serverTimeoutOptions, watchWriteStalls } from './client-l
 import { CorsPolicy, isPreflight, originNotAllowed } from './cors.js';
 import { hostNotAllowed, HostCheck, isLoopback } from './host-check.js';
 import { readTlsFiles } from './tls.js';
+import { logDone } from './request-log.js';
 
 export type GatewayServer = Server | HttpsServer;
 
@@ -84,28 +85,4 @@ export function createHttpServer(gw: Gateway): GatewayServer {
   });
   watchWriteStalls(server, tls !== undefined, limits.writeStallMs, gw.logger);
   return server;
-}
-
-/** Query strings may carry client secrets (`?key=`); logs get the path only. */
-function pathOnly(url: string | undefined): string | undefined {
-  const q = url?.indexOf('?') ?? -1;
-  return q === -1 ? url : url?.slice(0, q);
-}
-
-function logDone(gw: Gateway, ctx: RequestContext): void {
-  if (!gw.accessLog.enabled) return;
-  const { res } = ctx;
-  const write = (): void =>
-    gw.accessLog.write({
-      requestId: ctx.id,
-      method: ctx.req.method,
-      path: pathOnly(ctx.req.url),
-      status: res.statusCode,
-      provider: ctx.provider,
-      attempts: ctx.attempts || undefined,
-      ms: Math.round(ctx.elapsedMs() * 10) / 10,
-      clientGone: ctx.clientGone || undefined,
-    });
-  if (res.writableFinished || ctx.clientGone) write();
-  else ctx.onClose(write);
 }

@@ -1,8 +1,9 @@
 /**
  * The upstream hop: one undici keep-alive Pool per origin (and connect timeout), with the
- * gateway's timeouts. Requests go through undici's `dispatch` with a handler of our own, which
- * hands the body to its reader chunk by chunk (UpstreamBody) — no fetch, no web streams, and
- * no Node Readable per response.
+ * gateway's timeouts and a bounded wait for a connection (pool-gate.ts, one gate per pool).
+ * Requests go through undici's `dispatch` with a handler of our own, which hands the body to its
+ * reader chunk by chunk (UpstreamBody) — no fetch, no web streams, and no Node Readable per
+ * response.
  *
  * Measured against node:http's Agent on the same load, undici costs ~25% less CPU per request;
  * it carries ~10 MB more resident memory (its HTTP parser is WebAssembly), which we accept.
@@ -14,8 +15,12 @@ import { createPool, type Pool } from './undici-parts.js';
 import { collectBody, UpstreamBody } from './upstream-body.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, responseTooLarge } from './response-limit.js';
 import { GatewayError } from '../core/gateway-error.js';
+import { DEFAULT_POOL_LIMITS, PoolGate, type PoolLimits, type Waiter } from './pool-gate.js';
+import { withTimeoutLimit } from './upstream-failure.js';
 import type { CancelSignal } from '../core/cancel-signal.js';
 import type { UpstreamRequest } from '../providers/types.js';
+
+export { providerReached, upstreamFailure } from './upstream-failure.js';
 
 export interface UpstreamTimeouts {
   /** TCP/TLS connect. */
@@ -40,27 +45,33 @@ export interface ProxyRequest {
   body: Buffer | string | Readable | undefined;
 }
 
-const CONNECTIONS_PER_ORIGIN = 256;
+interface OriginPool {
+  pool: Pool;
+  gate: PoolGate;
+}
 
 export class UpstreamClient {
   /** origin → connect timeout → pool (two lookups, no key string built per request). */
-  private readonly pools = new Map<string, Map<number, Pool>>();
+  private readonly pools = new Map<string, Map<number, OriginPool>>();
+
+  constructor(private readonly limits: PoolLimits = DEFAULT_POOL_LIMITS) {}
 
   /** Connect timeouts are a pool setting in undici, so a route with its own gets its own pool. */
-  private pool(origin: string, connectMs: number): Pool {
+  private pool(origin: string, connectMs: number): OriginPool {
     let byTimeout = this.pools.get(origin);
     if (!byTimeout) this.pools.set(origin, (byTimeout = new Map()));
-    let pool = byTimeout.get(connectMs);
-    if (!pool) {
-      pool = createPool(origin, {
-        connections: CONNECTIONS_PER_ORIGIN,
+    let entry = byTimeout.get(connectMs);
+    if (!entry) {
+      const pool = createPool(origin, {
+        connections: this.limits.maxConnections,
         pipelining: 1,
         keepAliveTimeout: 30_000,
         connect: { timeout: connectMs },
       });
-      byTimeout.set(connectMs, pool);
+      entry = { pool, gate: new PoolGate(this.limits) };
+      byTimeout.set(connectMs, entry);
     }
-    return pool;
+    return entry;
   }
 
   send(req: UpstreamRequest, timeouts: UpstreamTimeouts, signal: CancelSignal): Promise<UpstreamResponse> {
@@ -69,27 +80,27 @@ export class UpstreamClient {
 
   /**
    * Sends one request and resolves at the response headers. Cancelling `signal` aborts the
-   * request, or the response still being read, which closes the upstream socket at once.
+   * request, or the response still being read, which closes the upstream socket at once. When
+   * every connection to the origin is busy the request waits (bounded) or is refused with a
+   * PoolExhaustedError, without being sent.
    */
   proxy(origin: string, req: ProxyRequest, timeouts: UpstreamTimeouts, signal: CancelSignal): Promise<UpstreamResponse> {
     return new Promise((resolve, reject) => {
-      const handler = new ResponseHandler(signal, resolve, reject);
-      this.pool(origin, timeouts.connectMs).dispatch(
-        {
-          method: req.method as Dispatcher.HttpMethod,
-          path: req.path,
-          headers: req.headers,
-          body: req.body,
-          headersTimeout: timeouts.firstByteMs,
-          bodyTimeout: timeouts.totalMs,
-        },
-        handler,
-      );
+      const { pool, gate } = this.pool(origin, timeouts.connectMs);
+      const options: Dispatcher.DispatchOptions = {
+        method: req.method as Dispatcher.HttpMethod,
+        path: req.path,
+        headers: req.headers,
+        body: req.body,
+        headersTimeout: timeouts.firstByteMs,
+        bodyTimeout: timeouts.totalMs,
+      };
+      gate.enter(new ResponseHandler(pool, gate, options, timeouts, signal, resolve, reject));
     });
   }
 
   close(): void {
-    for (const byTimeout of this.pools.values()) for (const pool of byTimeout.values()) void pool.destroy();
+    for (const byTimeout of this.pools.values()) for (const entry of byTimeout.values()) void entry.pool.destroy();
   }
 }
 
@@ -110,14 +121,21 @@ export async function readJson(body: UpstreamBody, limit = DEFAULT_MAX_RESPONSE_
 /**
  * Resolves at the response headers with the body still arriving; rejects when the request
  * fails before them. Cancelling the signal aborts the request at any point — a body being read
- * then ends with the signal's reason as its error.
+ * then ends with the signal's reason as its error. It is also the pool gate's waiter: the gate
+ * starts it when a connection is free, and it leaves the gate once the response is over.
  */
-class ResponseHandler implements Dispatcher.DispatchHandler {
+class ResponseHandler implements Dispatcher.DispatchHandler, Waiter {
   private controller: Dispatcher.DispatchController | undefined;
   private body: UpstreamBody | undefined;
   private readonly stopListening: () => void;
+  queuedAt = -1;
+  private entered = false;
 
   constructor(
+    private readonly pool: Pool,
+    private readonly gate: PoolGate,
+    private readonly options: Dispatcher.DispatchOptions,
+    private readonly timeouts: UpstreamTimeouts,
     private readonly signal: CancelSignal,
     private readonly resolve: (response: UpstreamResponse) => void,
     private readonly reject: (err: Error) => void,
@@ -125,7 +143,19 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
     this.stopListening = signal.onAbort(this.onAbort);
   }
 
+  start(): void {
+    this.entered = true;
+    this.pool.dispatch(this.options, this);
+  }
+
+  refuse(err: Error): void {
+    this.stopListening();
+    this.reject(err);
+  }
+
   private readonly onAbort = (): void => {
+    // Still waiting for a connection: it is never sent.
+    if (this.gate.withdraw(this)) return this.refuse(abortReason(this.signal));
     this.controller?.abort(abortReason(this.signal));
   };
 
@@ -147,43 +177,25 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
 
   onResponseEnd(): void {
     this.stopListening();
+    this.leave();
     this.body?.finish(true);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
     this.stopListening();
-    if (this.body) this.body.finish(err);
-    else this.reject(err);
+    this.leave();
+    const error = withTimeoutLimit(err, this.timeouts);
+    if (this.body) this.body.finish(error);
+    else this.reject(error);
+  }
+
+  private leave(): void {
+    if (!this.entered) return;
+    this.entered = false;
+    this.gate.leave();
   }
 }
 
 function abortReason(signal: CancelSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new Error('request cancelled');
-}
-
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
-
-/** Turns a network failure into a gateway error: 504 for timeouts, 502 for everything else. */
-export function upstreamFailure(err: unknown, provider: string, deadlineHit: boolean): GatewayError {
-  if (err instanceof GatewayError) return err;
-  const code = (err as { code?: string }).code ?? '';
-  if (deadlineHit || TIMEOUT_CODES.has(code)) {
-    const what =
-      code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connecting' : code === 'UND_ERR_BODY_TIMEOUT' ? 'waiting for more of the response' : 'waiting for a response';
-    return new GatewayError({
-      status: 504,
-      message: `${provider} timed out ${what}. Try again, or raise the gateway's dispatcher timeouts if the model is slow.`,
-      type: 'timeout_error',
-      code: 'upstream_timeout',
-      provider,
-    });
-  }
-  const reason = code || (err as Error).message || 'connection failed';
-  return new GatewayError({
-    status: 502,
-    message: `${provider} could not be reached (${reason}). Check the provider's base-url and that it is up.`,
-    type: 'api_error',
-    code: 'upstream_unreachable',
-    provider,
-  });
 }

@@ -1,10 +1,10 @@
 /** The attempt loop: fallback, retries with backoff, what is never retried, bounds. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { retryability, runAttempts, type AttemptOutcome, type AttemptScope } from '../../src/core/attempts.js';
+import { describeAttempt, retryability, runAttempts, type AttemptEvents, type AttemptOutcome, type AttemptScope } from '../../src/core/attempts.js';
 import { GatewayError } from '../../src/core/gateway-error.js';
 import { CancelSignal } from '../../src/core/cancel-signal.js';
-import { DEFAULT_HEALTH, ProviderHealth } from '../../src/core/health/provider-health.js';
+import { DEFAULT_HEALTH, HealthChange, ProviderHealth } from '../../src/core/health/provider-health.js';
 import { FALLBACK_ONLY, retryPolicy } from '../../src/core/retry-policy.js';
 import { manualClock, type ManualClock } from './routing-fixtures.js';
 
@@ -203,5 +203,74 @@ describe('health inside the loop', () => {
       return out;
     });
     assert.deepEqual(log, ['1:a']);
+  });
+});
+
+describe('what the loop tells the log, and the error it sends', () => {
+  /** Records every event as a short string. */
+  function recorder(): { events: AttemptEvents; seen: string[] } {
+    const seen: string[] = [];
+    return {
+      seen,
+      events: {
+        attemptFailed: (p, n, e) => seen.push(`failed ${n}:${p} ${e.status}`),
+        fallback: (from, to, n) => seen.push(`fallback ${from}→${to} #${n}`),
+        retry: (p, n, ms) => seen.push(`retry ${p} #${n} after ${ms}`),
+        health: (change, h) => seen.push(`health ${h.provider} ${change}`),
+      },
+    };
+  }
+
+  test('each failed attempt, fallback, retry and health change is one event; success writes none', async () => {
+    const { candidates, scope } = setup(['a', 'b'], { minRequests: 1 });
+    const { events, seen } = recorder();
+    const policy = retryPolicy({ strategy: 'constant', delay: 200, 'max-retries': 2 }, noJitter);
+    await runAttempts(candidates, policy, { ...scope, events }, script([err(500), err(429, { retryAfter: 1 }), 'ok'], []));
+    assert.deepEqual(seen, [
+      'failed 1:a 500',
+      `health a ${HealthChange.Ejected}`,
+      'fallback a→b #2',
+      'failed 2:b 429',
+      `health b ${HealthChange.CoolingDown}`,
+      // Round robin: a again, once its 5s ejection is over; its trial succeeds.
+      'retry a #3 after 5001',
+      `health a ${HealthChange.Readmitted}`,
+    ]);
+    seen.length = 0;
+    await runAttempts([candidates[1]], FALLBACK_ONLY, { ...scope, events }, script(['ok'], []));
+    assert.deepEqual(seen, []);
+  });
+
+  test('a half-open provider re-admitted by its trial is an event', async () => {
+    const { candidates, scope, clock } = setup(['a'], { minRequests: 1, ejectMs: 1_000 });
+    const h = candidates[0].target.health;
+    h.report('error', h.acquire(clock()), clock());
+    clock.advance(1_000);
+    const { events, seen } = recorder();
+    await runAttempts(candidates, FALLBACK_ONLY, { ...scope, events }, script(['ok'], []));
+    assert.deepEqual(seen, [`health a ${HealthChange.Readmitted}`]);
+  });
+
+  test('when several attempts failed, the error lists every one; the last decides status and code', async () => {
+    const { candidates, scope } = setup(['openai', 'anthropic']);
+    const refused = new GatewayError({ status: 502, code: 'upstream_unreachable', provider: 'openai', reason: 'connect ECONNREFUSED', message: 'openai: could not be reached …' });
+    const overloaded = new GatewayError({ status: 503, code: 'overloaded_error', provider: 'anthropic', message: 'anthropic: Overloaded', retryAfter: 3 });
+    const result = await runAttempts(candidates, FALLBACK_ONLY, scope, script([refused, overloaded], []));
+    assert.equal(result?.message, 'Router "t": 2 attempts failed — openai: connect ECONNREFUSED; anthropic: 503 Overloaded.');
+    assert.equal(result?.status, 503);
+    assert.equal(result?.code, 'overloaded_error');
+    assert.equal(result?.retryAfter, 3);
+  });
+
+  test('a single failed attempt keeps its own message', async () => {
+    const { candidates, scope } = setup(['a']);
+    const result = await runAttempts(candidates, FALLBACK_ONLY, scope, script([err(503)], []));
+    assert.equal(result?.message, 'status 503');
+  });
+
+  test('describeAttempt: the short reason when there is one, else status and message without the provider prefix', () => {
+    assert.equal(describeAttempt('openai', new GatewayError({ status: 502, message: 'x', reason: 'connect ECONNREFUSED' })), 'openai: connect ECONNREFUSED');
+    assert.equal(describeAttempt('anthropic', new GatewayError({ status: 400, message: 'anthropic: max_tokens: too large' })), 'anthropic: 400 max_tokens: too large');
+    assert.ok(describeAttempt('a', new GatewayError({ status: 500, message: 'y'.repeat(500) })).length < 180);
   });
 });

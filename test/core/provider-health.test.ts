@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RollingWindow } from '../../src/core/health/rolling-window.js';
-import { Admission, DEFAULT_HEALTH, ProviderHealth, type HealthSettings } from '../../src/core/health/provider-health.js';
+import { Admission, DEFAULT_HEALTH, HealthChange, ProviderHealth, type HealthSettings } from '../../src/core/health/provider-health.js';
 import { manualClock } from './routing-fixtures.js';
 
 function health(overrides: Partial<HealthSettings> = {}) {
@@ -164,5 +164,22 @@ describe('429 cool-down', () => {
     const { h, clock } = health({ minRequests: 1 });
     for (let i = 0; i < 50; i++) h.report('rate-limited', h.acquire(clock()), clock(), 0);
     assert.equal(h.state, 'healthy');
+  });
+});
+
+describe('what a report changed (for the event lines)', () => {
+  test('ejection, a failed trial, re-admission and a 429 cool-down are reported; plain outcomes are not', () => {
+    const { h, clock } = health({ minRequests: 2, ratio: 0.4, ejectMs: 1_000 });
+    assert.equal(h.report('ok', h.acquire(clock()), clock()), HealthChange.None);
+    assert.equal(h.report('error', h.acquire(clock()), clock()), HealthChange.Ejected);
+    clock.advance(1_000);
+    assert.equal(h.report('error', h.acquire(clock()), clock()), HealthChange.TrialFailed);
+    clock.advance(2_000);
+    assert.equal(h.report('ok', h.acquire(clock()), clock()), HealthChange.Readmitted);
+    assert.equal(h.report('rate-limited', h.acquire(clock()), clock(), 3), HealthChange.CoolingDown);
+    // A stream that broke: 1 error in 2 requests is over the 0.4 ratio.
+    assert.equal(h.lateFailure(clock()), HealthChange.Ejected);
+    // Already out: no second ejection.
+    assert.equal(h.lateFailure(clock()), HealthChange.None);
   });
 });

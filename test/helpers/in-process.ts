@@ -3,6 +3,7 @@
  *
  *   const gw = await startInProcess({ config: yamlText, env: { OPENAI_API_KEY: 'k' }, seed: 7 });
  *   gw.url; gw.logs()   // every log line so far, as text
+ *   await gw.waitForLine((l) => l.event === 'fallback');   // log lines, parsed (they are batched)
  *   await gw.close()
  *
  * It listens on 127.0.0.1 unless `host` says otherwise; `seed` makes routing's randomness
@@ -18,12 +19,18 @@ import { createLogging } from '../../src/observability/logger.js';
 import { createGateway } from '../../src/server/gateway.js';
 import { createHttpServer, type GatewayServer } from '../../src/server/http-server.js';
 
+export type LogLine = Record<string, unknown>;
+
 export interface InProcessGateway {
   url: string;
   port: number;
   server: GatewayServer;
   compiled: CompiledGateway;
   logs(): string;
+  /** Every log line written so far, parsed. */
+  lines(): LogLine[];
+  /** Resolves with the first line `match` accepts (lines are batched, so they come a little later). */
+  waitForLine(match: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
   close(): Promise<void>;
 }
 
@@ -37,6 +44,11 @@ export async function startInProcess(options: { config?: string; env?: Record<st
   });
   let lines = '';
   const logging = createLogging('info', { write: (chunk: string) => (lines += chunk) });
+  const parsed = (): LogLine[] =>
+    lines
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as LogLine);
   const gateway = createGateway(compiled, logging);
   const server = createHttpServer(gateway);
   const listening = await listenLocally(server as Server, options.host);
@@ -46,6 +58,16 @@ export async function startInProcess(options: { config?: string; env?: Record<st
     server,
     compiled,
     logs: () => lines,
+    lines: parsed,
+    async waitForLine(match, timeoutMs = 3_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const found = parsed().find(match);
+        if (found) return found;
+        if (Date.now() > until) throw new Error(`no matching log line; got:\n${lines}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     close: async () => {
       await listening.close();
       gateway.upstream.close();

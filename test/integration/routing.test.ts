@@ -6,25 +6,16 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import OpenAI from 'openai';
 import { startGateway, type GatewayProcess } from '../helpers/gateway.js';
+import { closedPort, gatewayClient } from '../helpers/clients.js';
 import { recordedOpenAIText, startOpenAISimulator, type OpenAISimulator } from '../simulators/openai.js';
 
 const KEYS = { OPENAI_API_KEY: 'k-openai-0000', BACKUP_API_KEY: 'k-backup-1111', SPARE_API_KEY: 'k-spare-2222', FLAKY_API_KEY: 'k-flaky-3333', DEADEND_API_KEY: 'k-deadend-4444' };
 const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'hi' }];
 
-/** A port nothing listens on: connections are refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 function client(gw: GatewayProcess, path: string): OpenAI {
-  return new OpenAI({ baseURL: `${gw.url}${path}`, apiKey: 'client-key', maxRetries: 0 });
+  return gatewayClient(gw.url, path);
 }
 
 /** Requests each simulator received since `mark()`. */

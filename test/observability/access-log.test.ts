@@ -8,9 +8,10 @@ const withoutTime = (line: string) => line.replace(/"time":\d+,/, '"time":0,');
 
 test('same line as pino for full, sparse and awkward entries', () => {
   const entries: AccessEntry[] = [
-    { requestId: 'req-1', method: 'POST', path: '/router/pass/chat/completions', status: 200, provider: 'openai', attempts: 1, ms: 0.4, clientGone: undefined },
-    { requestId: 'r', method: undefined, path: undefined, status: 404, provider: undefined, attempts: undefined, ms: 12, clientGone: undefined },
-    { requestId: 'quote"back\\slash\nnewline é 😀', method: 'GET', path: '/a"b/\u2028', status: 499, provider: 'anthropic', attempts: 3, ms: 1234.5, clientGone: true },
+    { requestId: 'req-1', method: 'POST', path: '/router/pass/chat/completions', status: 200, provider: 'openai', attempts: 1, ms: 0.4, outcome: 'ok' },
+    { requestId: 'r', method: undefined, path: undefined, status: 404, provider: undefined, attempts: undefined, ms: 12, outcome: 'error' },
+    { requestId: 's', method: 'POST', path: '/ai/chat/completions', status: 200, provider: 'gemini', attempts: 2, ms: 9, outcome: 'interrupted' },
+    { requestId: 'quote"back\\slash\nnewline é 😀', method: 'GET', path: '/a"b/\u2028', status: 499, provider: 'anthropic', attempts: 3, ms: 1234.5, outcome: 'client_gone' },
   ];
   for (const entry of entries) {
     const ours: string[] = [];

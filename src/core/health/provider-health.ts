@@ -54,6 +54,10 @@ export type Admission = (typeof Admission)[keyof typeof Admission];
 /** A provider that answered, as far as health is concerned. */
 export type Verdict = 'ok' | 'error' | 'rate-limited';
 
+/** What a report changed, so the caller can log it (a number: reporting stays allocation-free). */
+export const HealthChange = { None: 0, Ejected: 1, TrialFailed: 2, Readmitted: 3, CoolingDown: 4 } as const;
+export type HealthChange = (typeof HealthChange)[keyof typeof HealthChange];
+
 /** Wait announced while a half-open provider's trial is still running. */
 const TRIAL_WAIT_MS = 1_000;
 
@@ -104,14 +108,14 @@ export class ProviderHealth {
     return Math.max(hard, this.coolingMs(now));
   }
 
-  /** The provider answered (or failed to). */
-  report(verdict: Verdict, admission: Admission, now: number, retryAfterSec?: number): void {
+  /** The provider answered (or failed to). Returns what changed. */
+  report(verdict: Verdict, admission: Admission, now: number, retryAfterSec?: number): HealthChange {
     const trial = admission === Admission.Trial;
     if (verdict === 'rate-limited') {
       this.window.record(now, false);
       this.coolDown(now, retryAfterSec);
       if (trial) this.trialRunning = false;
-      return;
+      return HealthChange.CoolingDown;
     }
     if (verdict === 'ok') {
       this.window.record(now, false);
@@ -122,16 +126,21 @@ export class ProviderHealth {
         this.trialRunning = false;
         this.ejections = 0;
         this.window.reset();
+        return HealthChange.Readmitted;
       }
-      return;
+      return HealthChange.None;
     }
     this.window.record(now, true);
     if (trial) {
       this.trialRunning = false;
       this.eject(now);
-    } else if (!this.halfOpen && this.isOutlier(now)) {
-      this.eject(now);
+      return HealthChange.TrialFailed;
     }
+    if (!this.halfOpen && this.isOutlier(now)) {
+      this.eject(now);
+      return HealthChange.Ejected;
+    }
+    return HealthChange.None;
   }
 
   /** The request went nowhere (cancelled, or refused before sending): no verdict. */
@@ -140,9 +149,11 @@ export class ProviderHealth {
   }
 
   /** A response that had started broke off. Counts as an error; trials are already decided. */
-  lateFailure(now: number): void {
+  lateFailure(now: number): HealthChange {
     this.window.record(now, true);
-    if (!this.halfOpen && this.isOutlier(now)) this.eject(now);
+    if (this.halfOpen || !this.isOutlier(now)) return HealthChange.None;
+    this.eject(now);
+    return HealthChange.Ejected;
   }
 
   /** One line for a 503 message. */

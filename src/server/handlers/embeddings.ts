@@ -6,7 +6,7 @@ import { runAttempts, type AttemptOutcome } from '../../core/attempts.js';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../../core/chat-types.js';
 import type { Candidate } from '../../core/router.js';
 import type { EmbeddingsCapability, EmbeddingsTarget } from '../../providers/types.js';
-import { readJson, readText, upstreamFailure } from '../../upstream/client.js';
+import { providerReached, readJson, readText, upstreamFailure } from '../../upstream/client.js';
 import { readBody } from '../body.js';
 import type { RequestContext } from '../context.js';
 import type { Gateway } from '../gateway.js';
@@ -101,7 +101,8 @@ async function callOnce(
     response = await scope.client.send(upstreamReq, scope.timeouts, scope.signal);
   } catch (err) {
     if (ctx.clientGone) return { committed: true, cancelled: true };
-    return { committed: false, error: upstreamFailure(err, provider.name, scope.timedOut), reached: true };
+    const error = upstreamFailure(err, provider.name, scope.timedOut, scope.totalMs);
+    return { committed: false, error, reached: providerReached(error) };
   }
   scope.scrubber.scrubResponse(response);
   if (response.statusCode >= 400) {

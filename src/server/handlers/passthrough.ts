@@ -18,6 +18,7 @@ import type { Gateway } from '../gateway.js';
 import { downstreamHeaders, upstreamHeaders } from '../proxy-headers.js';
 import { gatewayHeaders, sendError } from '../respond.js';
 import { isShuttingDown, shutdownSseEvent } from '../shutdown.js';
+import { markInterrupted } from '../request-log.js';
 
 function unknownProvider(compiled: CompiledGateway, name: string): GatewayError {
   const suggestion = suggestKey(name, [...compiled.providers.keys()]);
@@ -73,7 +74,9 @@ export async function handlePassthrough(gw: Gateway, ctx: RequestContext, provid
     );
   } catch (err) {
     if (ctx.clientGone) return;
-    sendError(ctx, upstreamFailure(err, provider.name, deadlineHit));
+    const error = upstreamFailure(err, provider.name, deadlineHit, timeouts.totalMs);
+    gw.events.attemptFailed(ctx.id, provider.name, 1, error);
+    sendError(ctx, error);
     return;
   }
   gw.scrubber.scrubResponse(response);
@@ -87,6 +90,7 @@ export async function handlePassthrough(gw: Gateway, ctx: RequestContext, provid
     },
     end: () => res.end(),
     error: (err) => {
+      markInterrupted(gw, ctx, provider.name, upstreamFailure(err, provider.name, deadlineHit, timeouts.totalMs));
       // Shutdown ends an event stream with an error event, not a reset.
       if (isShuttingDown(err) && String(response.headers['content-type']).startsWith('text/event-stream')) res.end(shutdownSseEvent(err));
       else res.destroy();
