@@ -39,6 +39,8 @@ const RETRYABLE_STATUS = new Set([408, 409, 429]);
  */
 export function retryability(error: GatewayError): Retryability {
   if (error.status === 429 && error.code === 'insufficient_quota') return 'other';
+  // The parameter table refused the request for this provider; another one may honour it.
+  if (error.code === 'unsupported_parameter' || error.code === 'unsupported_value') return 'other';
   if (error.status >= 500 || RETRYABLE_STATUS.has(error.status)) return 'same';
   return 'none';
 }

@@ -14,7 +14,6 @@ import type { Dispatcher } from 'undici';
 import { createPool, type Pool } from './undici-parts.js';
 import { collectBody, UpstreamBody } from './upstream-body.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, responseTooLarge } from './response-limit.js';
-import { GatewayError } from '../core/gateway-error.js';
 import { DEFAULT_POOL_LIMITS, PoolGate, type PoolLimits, type Waiter } from './pool-gate.js';
 import { withTimeoutLimit } from './upstream-failure.js';
 import type { CancelSignal } from '../core/cancel-signal.js';

@@ -49,6 +49,8 @@ describe('classification', () => {
     for (const s of [500, 502, 503, 504, 529, 408, 409, 429]) assert.equal(retryability(err(s)), 'same', String(s));
     for (const s of [400, 401, 403, 404, 413, 422]) assert.equal(retryability(err(s)), 'none', String(s));
     assert.equal(retryability(err(429, { code: 'insufficient_quota' })), 'other');
+    assert.equal(retryability(err(400, { code: 'unsupported_parameter' })), 'other');
+    assert.equal(retryability(err(400, { code: 'unsupported_value' })), 'other');
   });
 });
 
@@ -67,6 +69,14 @@ describe('fallback without a retries block', () => {
     const log: string[] = [];
     assert.equal(await runAttempts(candidates, FALLBACK_ONLY, scope, script([err(503), 'ok'], log)), undefined);
     assert.deepEqual(log, ['1:a', '2:b']);
+  });
+
+  test('a parameter one provider cannot honour moves on to the next provider', async () => {
+    const { candidates, scope } = setup(['a', 'b']);
+    const log: string[] = [];
+    const result = await runAttempts(candidates, FALLBACK_ONLY, scope, script([err(400, { code: 'unsupported_parameter' }), 'ok'], log));
+    assert.deepEqual(log, ['1:a', '2:b']);
+    assert.equal(result, undefined);
   });
 
   test('a 4xx is returned at once, never retried', async () => {
