@@ -56,7 +56,10 @@ export async function startNoopProxy(scripts: ChildScripts, upstreamOrigin: stri
 
 export const GATEWAY_CLI = join(REPO_DIR, 'dist', 'cli.js');
 
-/** The V8 flags the gateway ships with (`npm start` and the `ai-gateway` bin use the same). */
+/**
+ * The V8 flags the gateway ships with (`npm start` passes them; `node dist/cli.js` and the bin
+ * apply them at startup). The bench starts `node dist/cli.js` without them, as a user would.
+ */
 export const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=20', '--liftoff-only'];
 
 export function gatewayAvailable(): Promise<boolean> {
@@ -94,7 +97,7 @@ export interface GatewayOptions {
   /** Extra `--import` preloads and environment (the soak's heap probe). */
   preloads?: string[];
   env?: NodeJS.ProcessEnv;
-  /** V8/Node flags; default GATEWAY_NODE_FLAGS (what the gateway ships with). */
+  /** V8/Node flags on node's command line; default none (`node dist/cli.js`, which applies its own). */
   nodeFlags?: string[];
   /** Another build of the gateway (A/B against an earlier commit); default dist/cli.js. */
   cli?: string;
@@ -105,7 +108,7 @@ export async function startGateway(scripts: ChildScripts, options: GatewayOption
   const configPath = join(WORK_DIR, `${options.name}.yaml`);
   await writeFile(configPath, gatewayConfigYaml(options.upstreamBaseUrl, options.workers, options.logLevel));
   const preloads = [scripts.loopbackOnly, ...(options.preloads ?? [])].flatMap((path) => ['--import', path]);
-  const child = await spawnChild(options.name, process.execPath, [...(options.nodeFlags ?? GATEWAY_NODE_FLAGS), ...preloads, options.cli ?? GATEWAY_CLI, '--config', configPath, '--port', String(port)], {
+  const child = await spawnChild(options.name, process.execPath, [...(options.nodeFlags ?? []), ...preloads, options.cli ?? GATEWAY_CLI, '--config', configPath, '--port', String(port)], {
     // bench/.work as cwd: the gateway must not pick up a developer's ./.env with real keys.
     cwd: WORK_DIR,
     env: {

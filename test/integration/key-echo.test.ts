@@ -16,7 +16,7 @@ import { request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import OpenAI from 'openai';
 import { gatewayWithSimulator, openaiAndAnthropicAt } from '../helpers/gateway-with-simulator.js';
-import { startInProcessGateway, type InProcessGateway } from '../helpers/in-process-gateway.js';
+import { startInProcess, type InProcessGateway } from '../helpers/in-process.js';
 import { FAULTS, startEchoingFaultSimulator, type EchoingFaultSimulator } from '../simulators/echoing-fault.js';
 
 const OPENAI_KEY = 'sk-proj-Qm4Xr7Tz2Lp9Wv5Nb8Kc3Hd6Jf1Gs0Ya7Ue4Io2Ph9Ol5Ik3Mj8Nh6Bg1Vf';
@@ -148,7 +148,7 @@ describe('the gateway from src, in process', () => {
 
   before(async () => {
     sim = await startEchoingFaultSimulator();
-    gw = await startInProcessGateway(config(sim.url), ENV);
+    gw = await startInProcess({ config: config(sim.url), env: ENV });
   });
 
   after(async () => {

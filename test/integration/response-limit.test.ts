@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import OpenAI from 'openai';
 import { gatewayWithSimulator, openaiAndAnthropicAt } from '../helpers/gateway-with-simulator.js';
-import { startInProcessGateway, type InProcessGateway } from '../helpers/in-process-gateway.js';
+import { startInProcess, type InProcessGateway } from '../helpers/in-process.js';
 import { startOversizedSimulator, type OversizedSimulator } from '../simulators/oversized.js';
 
 const MiB = 1024 * 1024;
@@ -143,7 +143,7 @@ describe('the gateway from src, in process (1 MiB)', () => {
 
   before(async () => {
     sim = await startOversizedSimulator();
-    gw = await startInProcessGateway(config(sim.url, MiB), ENV);
+    gw = await startInProcess({ config: config(sim.url, MiB), env: ENV });
   });
 
   after(async () => {

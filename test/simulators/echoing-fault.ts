@@ -17,7 +17,7 @@
  * and a body written at once is gzip-compressed when the request accepts gzip.
  * The case is read from the body, so a retried request gets the same fault again.
  */
-import { listenLocal } from './listen.js';
+import { listenLocally } from '../helpers/listen.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 
@@ -202,7 +202,7 @@ export async function startEchoingFaultSimulator(): Promise<EchoingFaultSimulato
       answer(req, res, raw).catch(() => res.destroy());
     });
   });
-  const listening = await listenLocal(server);
+  const listening = await listenLocally(server);
   sim.url = listening.url;
   sim.close = listening.close;
   return sim;

@@ -11,7 +11,7 @@
  *
  * `/v1/messages` answers in Anthropic's format, anything else in OpenAI's chat format.
  */
-import { listenLocal } from './listen.js';
+import { listenLocally } from '../helpers/listen.js';
 import { createServer, type ServerResponse } from 'node:http';
 
 export type OversizedBehaviour =
@@ -114,7 +114,7 @@ export async function startOversizedSimulator(): Promise<OversizedSimulator> {
       void fill(res, behaviour.limitBytes ?? 1024 * 1024 * 1024, count).then((open) => open && res.end());
     });
   });
-  const listening = await listenLocal(server);
+  const listening = await listenLocally(server);
   sim.url = listening.url;
   sim.close = listening.close;
   return sim;
