@@ -192,3 +192,15 @@ describe('Azure config and credentials', () => {
     assert.ok(!none.found && none.hint === 'set AZURE_OPENAI_API_KEY');
   });
 });
+
+describe('Azure in model mapping', () => {
+  test("a router over Azure serves another provider's model name through the built-in equivalents", () => {
+    const compiled = compile(
+      'providers:\n  azure: { base-url: "https://contoso.openai.azure.com" }\nrouters:\n  r:\n    load-balance: { chat: { strategy: latency, providers: [azure] } }\n',
+      { AZURE_OPENAI_API_KEY: 'k' },
+    );
+    const router = compiled.routers.get('r');
+    assert.deepEqual(router?.candidates('claude-haiku-4-5').map((c) => `${c.target.provider.name}/${c.model}`), ['azure/gpt-4o-mini']);
+    assert.deepEqual(router?.candidates('gpt-4o').map((c) => `${c.target.provider.name}/${c.model}`), ['azure/gpt-4o']);
+  });
+});
