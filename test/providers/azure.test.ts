@@ -194,6 +194,8 @@ describe('Azure config and credentials', () => {
 });
 
 describe('Azure in model mapping', () => {
+  // Azure serves OpenAI's names, so the router finds it through OpenAI's equivalents; with
+  // `deployments`, only the deployed names count, and a model with no deployed equivalent skips Azure.
   test("a router over Azure serves another provider's model name through the built-in equivalents", () => {
     const compiled = compile(
       'providers:\n  azure: { base-url: "https://contoso.openai.azure.com" }\nrouters:\n  r:\n    load-balance: { chat: { strategy: latency, providers: [azure] } }\n',
@@ -202,5 +204,12 @@ describe('Azure in model mapping', () => {
     const router = compiled.routers.get('r');
     assert.deepEqual(router?.candidates('claude-haiku-4-5').map((c) => `${c.target.provider.name}/${c.model}`), ['azure/gpt-4o-mini']);
     assert.deepEqual(router?.candidates('gpt-4o').map((c) => `${c.target.provider.name}/${c.model}`), ['azure/gpt-4o']);
+
+    const deployed = compile(
+      'providers:\n  azure: { base-url: "https://contoso.openai.azure.com", deployments: { gpt-4o: prod-4o } }\nrouters:\n  r:\n    load-balance: { chat: { strategy: latency, providers: [azure] } }\n',
+      { AZURE_OPENAI_API_KEY: 'k' },
+    ).routers.get('r');
+    assert.deepEqual(deployed?.candidates('claude-sonnet-4-5').map((c) => `${c.target.provider.name}/${c.model}`), ['azure/gpt-4o']);
+    assert.throws(() => deployed?.candidates('claude-haiku-4-5'), /has no provider for model "claude-haiku-4-5"/);
   });
 });

@@ -41,15 +41,10 @@ const EQUIVALENT_GROUPS: string[][] = [
   ],
 ];
 
-/** Azure OpenAI serves OpenAI's models under the same names: it sits beside OpenAI in every group. */
-function withAzure(group: string[]): string[] {
-  return group.flatMap((member) => (member.startsWith('openai/') ? [member, `azure/${member.slice('openai/'.length)}`] : [member]));
-}
-
 /** `model name → [provider/model, …]`, in Helicone's `default-model-mapping` shape. */
 export function defaultModelMapping(): Record<string, string[]> {
   const mapping: Record<string, string[]> = {};
-  for (const group of EQUIVALENT_GROUPS.map(withAzure)) {
+  for (const group of EQUIVALENT_GROUPS) {
     for (const member of group) {
       const name = member.slice(member.indexOf('/') + 1);
       // The first group a model appears in is its primary equivalence.
