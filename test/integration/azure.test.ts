@@ -157,6 +157,22 @@ describe('deployment paths', () => {
   });
 });
 
+describe('passthrough', () => {
+  test("/azure/… relays Azure's own paths with the gateway's key instead of the client's", async () => {
+    const res = await fetch(`${deployed.url}/azure/openai/deployments/my-mini/chat/completions?api-version=2024-10-21`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'api-key': 'client-key-must-not-pass', authorization: 'Bearer client-token' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    assert.equal(res.status, 200);
+    assert.equal(((await res.json()) as OpenAI.ChatCompletion).choices[0].message.content, 'Bonjour from Azure ✓');
+    const upstream = sim.requests.at(-1);
+    assert.equal(upstream?.path, '/openai/deployments/my-mini/chat/completions?api-version=2024-10-21');
+    assert.equal(upstream?.headers['api-key'], KEY);
+    assert.equal(upstream?.headers.authorization, undefined);
+  });
+});
+
 describe('v1 API', () => {
   test('chat and streams go to /openai/v1 with the model as sent, key from AZURE_API_KEY', async () => {
     const res = await routerClient(v1).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
