@@ -50,6 +50,14 @@ after(async () => {
   await sim?.close();
 });
 
+/** What the SDK throws for a one-message chat request (undefined if it succeeds). */
+function chatError(client: OpenAI, model: string, content: string): Promise<unknown> {
+  return client.chat.completions.create({ model, messages: [{ role: 'user', content }] }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+}
+
 async function collect(stream: AsyncIterable<OpenAI.ChatCompletionChunk>) {
   let text = '';
   let finish: string | null = null;
@@ -120,9 +128,7 @@ describe('deployment paths', () => {
   });
 
   test('a prompt the content filter blocks is a 400 the SDK raises, naming the categories', async () => {
-    const err = await routerClient(deployed)
-      .chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'BLOCK_ME' }] })
-      .catch((e: unknown) => e);
+    const err = await chatError(routerClient(deployed), 'gpt-4o-mini', 'BLOCK_ME');
     assert.ok(err instanceof OpenAI.BadRequestError, String(err));
     assert.equal(err.code, 'content_filter');
     assert.equal(err.param, 'prompt');
@@ -138,18 +144,14 @@ describe('deployment paths', () => {
   });
 
   test('429 is a RateLimitError with the retry hint', async () => {
-    const err = await routerClient(deployed)
-      .chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'SLOW_DOWN' }] })
-      .catch((e: unknown) => e);
+    const err = await chatError(routerClient(deployed), 'gpt-4o-mini', 'SLOW_DOWN');
     assert.ok(err instanceof OpenAI.RateLimitError, String(err));
     assert.equal(err.headers.get('retry-after'), '7');
     assert.match(err.message, /exceeded token rate limit/);
   });
 
   test('a model with no deployment is a 404 that says where deployments are configured', async () => {
-    const err = await unifiedClient(deployed)
-      .chat.completions.create({ model: 'azure/gpt-4.1', messages: [{ role: 'user', content: 'hi' }] })
-      .catch((e: unknown) => e);
+    const err = await chatError(unifiedClient(deployed), 'azure/gpt-4.1', 'hi');
     assert.ok(err instanceof OpenAI.NotFoundError, String(err));
     assert.equal(err.code, 'DeploymentNotFound');
     assert.match(err.message, /providers\.azure\.deployments/);

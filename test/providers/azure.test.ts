@@ -15,6 +15,7 @@ import { compileGateway } from '../../src/config/compile.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { discoverCredentials } from '../../src/secrets/credential-store.js';
 import { CollectingSink } from '../helpers/collecting-sink.js';
+import { CONTENT_FILTER_ERROR } from '../simulators/azure.js';
 
 const adapter = adapterFor('azure');
 
@@ -79,19 +80,7 @@ describe('Azure errors', () => {
   const provider = runtime();
 
   test('a prompt blocked by the content filter is a 400 naming the categories that fired', () => {
-    const body = JSON.stringify({
-      error: {
-        message: "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.",
-        type: null,
-        param: 'prompt',
-        code: 'content_filter',
-        status: 400,
-        innererror: {
-          code: 'ResponsibleAIPolicyViolation',
-          content_filter_result: { hate: { filtered: false, severity: 'safe' }, jailbreak: { filtered: true, detected: true }, violence: { filtered: true, severity: 'high' } },
-        },
-      },
-    });
+    const body = JSON.stringify(CONTENT_FILTER_ERROR);
     const err = adapter.mapError(400, {}, body, provider);
     assert.equal(err.status, 400);
     assert.equal(err.code, 'content_filter');

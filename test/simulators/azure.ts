@@ -23,7 +23,8 @@
  * "content_filter"`; `SLOW_DOWN` → 429 with `retry-after: 7` and `retry-after-ms: 6500`.
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocally } from '../helpers/listen.js';
+import { onBody } from './read-body.js';
 
 export interface AzureRequest {
   method: string;
@@ -64,7 +65,8 @@ function lastUserText(body: ChatBody): string {
   return typeof user?.content === 'string' ? user.content : JSON.stringify(user?.content ?? '');
 }
 
-const BLOCKED = {
+/** Azure's answer to a prompt its content filter blocks. */
+export const CONTENT_FILTER_ERROR = {
   error: {
     message:
       "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry. To learn more about our content filtering policies please read our documentation: https://go.microsoft.com/fwlink/?linkid=2198766",
@@ -161,16 +163,7 @@ export async function startAzureSimulator(opts: { apiKey: string; deployments: s
   let next: { status: number; body: unknown; headers?: Record<string, string> } | undefined;
 
   const server = createServer((req, res) => {
-    const parts: Buffer[] = [];
-    req.on('data', (part: Buffer) => parts.push(part));
-    req.on('end', () => {
-      const text = Buffer.concat(parts).toString('utf8');
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // Recorded as the raw string.
-      }
+    onBody(req, (body) => {
       const path = req.url ?? '/';
       requests.push({ method: req.method ?? '', path, headers: req.headers, body });
       if (req.headers['api-key'] !== opts.apiKey) {
@@ -215,7 +208,7 @@ export async function startAzureSimulator(opts: { apiKey: string; deployments: s
         return;
       }
       const said = lastUserText(chat);
-      if (said.includes('BLOCK_ME')) return sendJson(res, 400, BLOCKED);
+      if (said.includes('BLOCK_ME')) return sendJson(res, 400, CONTENT_FILTER_ERROR);
       if (said.includes('SLOW_DOWN')) return sendJson(res, 429, RATE_LIMITED, { 'retry-after': '7', 'retry-after-ms': '6500' });
       const cut = said.includes('CUT_ME');
       if (!chat.stream) return sendJson(res, 200, completion(chat, cut));
@@ -225,18 +218,13 @@ export async function startAzureSimulator(opts: { apiKey: string; deployments: s
     });
   });
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenLocally(server);
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: listening.url,
     requests,
     setNext(behaviour) {
       next = behaviour;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    close: listening.close,
   };
 }
