@@ -30,7 +30,8 @@ Options:
 
 Provider keys come from the environment or ./.env: OPENAI_API_KEY, ANTHROPIC_API_KEY,
 GEMINI_API_KEY, MISTRAL_API_KEY, AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+ AWS_REGION) for
-Bedrock, {NAME}_API_KEY for any other provider; Ollama needs none.
+Bedrock, AZURE_OPENAI_API_KEY (+ AZURE_OPENAI_ENDPOINT) for Azure OpenAI, {NAME}_API_KEY for any
+other provider; Ollama needs none.
 Any config key can be set as AI_GATEWAY__SECTION__KEY (e.g. AI_GATEWAY__SERVER__PORT=9000).`;
 
 async function version(): Promise<string> {

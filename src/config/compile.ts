@@ -52,7 +52,7 @@ function withSlash(url: string): URL {
 
 function bedrockBaseUrl(configured: string | undefined, region: string | undefined): string {
   if (configured) return configured;
-  return region ? `https://bedrock-runtime.${region}.amazonaws.com/` : KNOWN_PROVIDERS.bedrock.baseUrl;
+  return region ? `https://bedrock-runtime.${region}.amazonaws.com/` : (KNOWN_PROVIDERS.bedrock.baseUrl as string);
 }
 
 /** Bedrock's region: `region`, else the one in the base-url host, else `AWS_REGION`. */
@@ -60,9 +60,19 @@ function bedrockRegion(custom: ProviderConfig | undefined, env: NodeJS.ProcessEn
   return custom?.region?.trim() || regionFromBedrockHost(custom?.['base-url']) || env.AWS_REGION?.trim() || undefined;
 }
 
-function buildProviders(config: GatewayConfig, env: NodeJS.ProcessEnv): { entries: Map<string, ProviderEntry>; problems: string[] } {
+/** Azure's resource URL when the config has none: the variable Azure's own SDKs read. */
+function azureEndpoint(env: NodeJS.ProcessEnv): string | undefined {
+  const value = env.AZURE_OPENAI_ENDPOINT?.trim();
+  return value && URL.canParse(value) ? value : undefined;
+}
+
+function buildProviders(
+  config: GatewayConfig,
+  env: NodeJS.ProcessEnv,
+): { entries: Map<string, ProviderEntry>; problems: string[]; warnings: string[] } {
   const entries = new Map<string, ProviderEntry>();
   const problems: string[] = [];
+  const warnings: string[] = [];
   const names = new Set([...Object.keys(KNOWN_PROVIDERS), ...Object.keys(config.providers)]);
   for (const name of names) {
     const known = KNOWN_PROVIDERS[name];
@@ -76,8 +86,17 @@ function buildProviders(config: GatewayConfig, env: NodeJS.ProcessEnv): { entrie
     }
     const kind: AdapterKind = known?.kind ?? 'openai-compatible';
     const region = kind === 'bedrock' ? bedrockRegion(custom, env) : custom?.region;
-    const base = kind === 'bedrock' ? bedrockBaseUrl(custom?.['base-url'], region) : (custom?.['base-url'] ?? known.baseUrl);
-    const models = custom?.models ?? known?.models ?? [];
+    const base = kind === 'bedrock' ? bedrockBaseUrl(custom?.['base-url'], region) : (custom?.['base-url'] ?? (kind === 'azure' ? azureEndpoint(env) : known.baseUrl));
+    if (base === undefined) {
+      // Azure has no shared host: without a resource URL the provider is absent, and naming it is a mistake.
+      if (custom) problems.push(`providers.${name}: needs a base-url (https://<resource>.openai.azure.com) or AZURE_OPENAI_ENDPOINT`);
+      continue;
+    }
+    if (kind !== 'azure' && (custom?.deployments || custom?.['api-version'])) {
+      warnings.push(`providers.${name}: "deployments" and "api-version" are Azure OpenAI keys and are ignored here`);
+    }
+    const deployments = kind === 'azure' && custom?.deployments ? new Map(Object.entries(custom.deployments)) : undefined;
+    const models = custom?.models ?? (deployments ? [...deployments.keys()] : undefined) ?? known?.models ?? [];
     const runtime: ProviderRuntime = {
       name,
       adapter: adapterFor(kind),
@@ -85,10 +104,12 @@ function buildProviders(config: GatewayConfig, env: NodeJS.ProcessEnv): { entrie
       version: custom?.version ?? known?.version,
       region: region || undefined,
       models,
+      deployments,
+      apiVersion: kind === 'azure' ? custom?.['api-version'] : undefined,
     };
     entries.set(name, { runtime, kind, served: new ModelSet(models) });
   }
-  return { entries, problems };
+  return { entries, problems, warnings };
 }
 
 /** A router's own Bedrock base-url in another region signs for that region. */
@@ -177,6 +198,10 @@ function compileRouter(id: string, routerConfig: RouterConfig, ctx: CompileConte
       continue;
     }
     const entry = ctx.providers.get(spec.provider);
+    if (!entry && KNOWN_PROVIDERS[spec.provider]) {
+      ctx.problems.push(`${spec.path}: provider "${spec.provider}" needs providers.${spec.provider}.base-url (its resource URL)`);
+      continue;
+    }
     if (!entry) {
       const suggestion = suggestKey(spec.provider, [...ctx.providers.keys()]);
       ctx.problems.push(`${spec.path}: unknown provider "${spec.provider}"${suggestion ? ` — did you mean "${suggestion}"?` : ''}`);
@@ -250,7 +275,7 @@ export interface CompileOptions {
 }
 
 export function compileGateway(config: GatewayConfig, env: NodeJS.ProcessEnv, options: CompileOptions): CompiledGateway {
-  const { entries, problems } = buildProviders(config, env);
+  const { entries, problems, warnings: providerWarnings } = buildProviders(config, env);
   const clock = options.clock ?? systemClock;
   const health = new HealthRegistry(healthSettings(config, problems), clock);
   if (!(config.discover['discover-decay'] > 0)) problems.push('discover.discover-decay: must be longer than 0');
@@ -264,7 +289,7 @@ export function compileGateway(config: GatewayConfig, env: NodeJS.ProcessEnv, op
     })),
     env,
   );
-  const warnings: string[] = [];
+  const warnings: string[] = [...providerWarnings];
   let routerConfigs: Record<string, RouterConfig> = config.routers;
   if (options.embedded && Object.keys(routerConfigs).length === 0) {
     // The embedded default: one router over every provider whose credentials were found.

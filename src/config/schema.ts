@@ -52,6 +52,10 @@ const providerConfig = z.object({
   version: z.string().optional(),
   region: z.string().optional(),
   'api-key': apiKey.optional(),
+  /** Azure OpenAI: model → deployment name; with it, requests use deployment paths. */
+  deployments: z.record(z.string().min(1)).optional(),
+  /** Azure OpenAI: the `api-version` query of deployment paths. */
+  'api-version': z.string().min(1).optional(),
 });
 export type ProviderConfig = z.infer<typeof providerConfig>;
 

@@ -7,6 +7,7 @@ import { createGeminiAdapter } from './gemini/index.js';
 import { createBedrockAdapter } from './bedrock/index.js';
 import { createMistralAdapter } from './mistral/index.js';
 import { createOllamaAdapter } from './ollama/index.js';
+import { createAzureAdapter } from './azure/index.js';
 import { refuseUnsupportedParameters } from './parameter-policy.js';
 
 /**
@@ -14,7 +15,7 @@ import { refuseUnsupportedParameters } from './parameter-policy.js';
  * anything: one place refuses unsupported parameters, the same way for every provider.
  */
 function withParameterPolicy(kind: AdapterKind, adapter: ProviderAdapter): ProviderAdapter {
-  if (kind === 'openai-compatible') return adapter;
+  if (kind === 'openai-compatible' || kind === 'azure') return adapter;
   const build = adapter.chat.buildRequest;
   return {
     ...adapter,
@@ -35,6 +36,8 @@ const adapters: Record<AdapterKind, ProviderAdapter> = {
   bedrock: withParameterPolicy('bedrock', createBedrockAdapter()),
   mistral: withParameterPolicy('mistral', createMistralAdapter()),
   ollama: withParameterPolicy('ollama', createOllamaAdapter()),
+  // OpenAI's dialect on Azure's paths: every OpenAI parameter goes up as sent, like openai-compatible.
+  azure: createAzureAdapter(),
 };
 
 export function adapterFor(kind: AdapterKind): ProviderAdapter {

@@ -34,6 +34,10 @@ export interface ProviderRuntime {
   readonly region?: string;
   /** Models this provider is known to serve (drives model mapping). */
   readonly models: readonly string[];
+  /** Azure OpenAI: model → deployment name (`providers.azure.deployments`). */
+  readonly deployments?: ReadonlyMap<string, string>;
+  /** Azure OpenAI: `api-version` for deployment paths. */
+  readonly apiVersion?: string;
 }
 
 /** One upstream HTTP request, before or after credentials are applied. */

@@ -25,11 +25,18 @@ export function apiKeyVariable(provider: string): string {
   return `${provider.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_KEY`;
 }
 
+/** Providers whose own SDKs read a differently named variable; that name comes first. */
+const VENDOR_KEY_VARIABLES: Record<string, string[]> = {
+  azure: ['AZURE_OPENAI_API_KEY', 'AZURE_API_KEY'],
+};
+
 /**
  * Variables read for a provider's key: ours first, then Helicone's spelling (the name upper-cased
  * as is, `MY-LLM_API_KEY`), which `env` and `.env` files can set although most shells cannot.
  */
 export function apiKeyVariables(provider: string): string[] {
+  const vendor = VENDOR_KEY_VARIABLES[provider];
+  if (vendor) return vendor;
   const ours = apiKeyVariable(provider);
   const helicone = `${provider.toUpperCase()}_API_KEY`;
   return helicone === ours ? [ours] : [ours, helicone];
@@ -73,7 +80,7 @@ export function discoverCredentials(request: CredentialRequest, env: NodeJS.Proc
   if (request.kind === 'bedrock') return discoverAws(env, request.region);
   const found = firstSet(env, apiKeyVariables(request.name));
   if (!found) {
-    const variable = apiKeyVariable(request.name);
+    const variable = VENDOR_KEY_VARIABLES[request.name]?.[0] ?? apiKeyVariable(request.name);
     return { found: false, missing: [variable], hint: `set ${variable}` };
   }
   const [variable, key] = found;

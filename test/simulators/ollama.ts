@@ -23,6 +23,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { onBody } from './read-body.js';
 
 export type SimulatorBehaviour = { status: number; body: unknown; headers?: Record<string, string> } | { dropAfterEvents: number };
 
@@ -105,16 +106,7 @@ export async function startOllamaSimulator(opts: { models?: string[] } = {}): Pr
   let next: SimulatorBehaviour | undefined;
 
   const server = createServer((req, res) => {
-    const parts: Buffer[] = [];
-    req.on('data', (part: Buffer) => parts.push(part));
-    req.on('end', () => {
-      const text = Buffer.concat(parts).toString('utf8');
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // Recorded as the raw string.
-      }
+    onBody(req, (body) => {
       const path = req.url ?? '/';
       requests.push({ path, headers: req.headers, body });
 

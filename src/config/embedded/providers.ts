@@ -3,11 +3,12 @@
  * each is known to serve. Helicone's names and base URLs, so its configs work unchanged.
  * Model lists drive model mapping only — a model missing here still passes through on `/ai`.
  */
-export type AdapterKind = 'openai-compatible' | 'anthropic' | 'gemini' | 'bedrock' | 'ollama' | 'mistral';
+export type AdapterKind = 'openai-compatible' | 'anthropic' | 'gemini' | 'bedrock' | 'ollama' | 'mistral' | 'azure';
 
 export interface KnownProvider {
   kind: AdapterKind;
-  baseUrl: string;
+  /** Undefined when every customer has their own host (Azure's resource URL): the config gives it. */
+  baseUrl: string | undefined;
   models: string[];
   version?: string;
 }
@@ -60,6 +61,12 @@ export const KNOWN_PROVIDERS: Record<string, KnownProvider> = {
     kind: 'ollama',
     baseUrl: 'http://localhost:11434/',
     models: ['llama3.2', 'llama3.1', 'qwen2.5', 'mistral', 'gemma3', 'nomic-embed-text'],
+  },
+  // Azure OpenAI serves OpenAI's models under the customer's resource URL.
+  azure: {
+    kind: 'azure',
+    baseUrl: undefined,
+    models: ['gpt-4.1', 'gpt-4.1-mini', 'gpt-4.1-nano', 'gpt-4o', 'gpt-4o-mini', 'o3-mini', 'o4-mini', 'text-embedding-3-small', 'text-embedding-3-large'],
   },
   groq: {
     kind: 'openai-compatible',

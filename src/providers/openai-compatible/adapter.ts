@@ -27,7 +27,7 @@ const VERSIONED_BASE = /\/v\d+[a-z]*(\/openai)?\/$/;
 /** Provider base URLs live for the whole process: their API prefix is worked out once. */
 const apiPrefixes = new WeakMap<URL, string>();
 
-function jsonBody(target: { rawBody?: Buffer; modelRewritten: boolean }, req: object & { model: string }, model: string): string | Buffer {
+export function jsonBody(target: { rawBody?: Buffer; modelRewritten: boolean }, req: object & { model: string }, model: string): string | Buffer {
   // Forward the client's bytes when nothing changed: no re-serialisation on the hot path.
   if (target.rawBody && !target.modelRewritten) return target.rawBody;
   return JSON.stringify({ ...req, model });
