@@ -6,6 +6,7 @@ import { KNOWN_PROVIDERS, type AdapterKind } from './embedded/providers.js';
 import { defaultModelMapping } from './embedded/model-mapping.js';
 import type { GatewayConfig, BalanceStrategyConfig, ProviderConfig, RouterConfig } from './schema.js';
 import { regionFromBedrockHost } from '../providers/bedrock/region-from-host.js';
+import { vertexBaseUrl } from '../providers/vertex/vertex-paths.js';
 import { notActedOn } from './not-acted-on.js';
 import { ConfigError, suggestKey } from './errors.js';
 import { CredentialStore, type CredentialStatus } from '../secrets/credential-store.js';
@@ -60,6 +61,29 @@ function bedrockRegion(custom: ProviderConfig | undefined, env: NodeJS.ProcessEn
   return custom?.region?.trim() || regionFromBedrockHost(custom?.['base-url']) || env.AWS_REGION?.trim() || undefined;
 }
 
+/** Vertex's location: `location`, else `GOOGLE_CLOUD_LOCATION`, else `global` (Google's SDKs' default). */
+function vertexLocation(custom: ProviderConfig | undefined, env: NodeJS.ProcessEnv): string {
+  return custom?.location?.trim() || env.GOOGLE_CLOUD_LOCATION?.trim() || 'global';
+}
+
+/** Project ids, `domain.com:project` ids, and location names; they become part of URLs and a host name. */
+const GOOGLE_PROJECT = /^[a-z][a-z0-9.:-]{0,127}$/;
+const GOOGLE_LOCATION = /^[a-z][a-z0-9-]{0,62}$/;
+
+function vertexPlace(custom: ProviderConfig | undefined, env: NodeJS.ProcessEnv, problems: string[]): { project?: string; location: string } {
+  const location = vertexLocation(custom, env);
+  const project = custom?.project?.trim() || env.GOOGLE_CLOUD_PROJECT?.trim() || undefined;
+  if (!GOOGLE_LOCATION.test(location)) {
+    const from = custom?.location?.trim() ? 'providers.vertex.location' : 'GOOGLE_CLOUD_LOCATION';
+    problems.push(`${from}: "${location}" is not a Google Cloud location (like us-central1, europe-west4 or global)`);
+  }
+  if (project !== undefined && !GOOGLE_PROJECT.test(project)) {
+    const from = custom?.project?.trim() ? 'providers.vertex.project' : 'GOOGLE_CLOUD_PROJECT';
+    problems.push(`${from}: "${project}" is not a Google Cloud project id`);
+  }
+  return { project, location };
+}
+
 function buildProviders(config: GatewayConfig, env: NodeJS.ProcessEnv): { entries: Map<string, ProviderEntry>; problems: string[] } {
   const entries = new Map<string, ProviderEntry>();
   const problems: string[] = [];
@@ -76,7 +100,11 @@ function buildProviders(config: GatewayConfig, env: NodeJS.ProcessEnv): { entrie
     }
     const kind: AdapterKind = known?.kind ?? 'openai-compatible';
     const region = kind === 'bedrock' ? bedrockRegion(custom, env) : custom?.region;
-    const base = kind === 'bedrock' ? bedrockBaseUrl(custom?.['base-url'], region) : (custom?.['base-url'] ?? known.baseUrl);
+    const place = kind === 'vertex' ? vertexPlace(custom, env, problems) : undefined;
+    const base =
+      kind === 'bedrock'
+        ? bedrockBaseUrl(custom?.['base-url'], region)
+        : (custom?.['base-url'] ?? (place ? vertexBaseUrl(place.location) : known.baseUrl));
     const models = custom?.models ?? known?.models ?? [];
     const runtime: ProviderRuntime = {
       name,
@@ -84,6 +112,8 @@ function buildProviders(config: GatewayConfig, env: NodeJS.ProcessEnv): { entrie
       baseUrl: withSlash(base),
       version: custom?.version ?? known?.version,
       region: region || undefined,
+      project: place?.project,
+      location: place?.location,
       models,
     };
     entries.set(name, { runtime, kind, served: new ModelSet(models) });
@@ -260,6 +290,8 @@ export function compileGateway(config: GatewayConfig, env: NodeJS.ProcessEnv, op
       name: e.runtime.name,
       kind: e.kind,
       region: e.runtime.region,
+      project: e.runtime.project,
+      configured: config.providers[e.runtime.name] !== undefined,
       keyless: config.providers[e.runtime.name]?.['api-key'] === 'none',
     })),
     env,

@@ -14,6 +14,9 @@
  * (test/providers/parameter-policy.test.ts keeps them equal).
  */
 import type { AdapterKind } from '../config/embedded/providers.js';
+
+/** The table's columns. Vertex serves Gemini and Claude models and takes its publisher's column. */
+export type ParameterFamily = Exclude<AdapterKind, 'vertex'>;
 import type { ChatRequest } from '../core/chat-types.js';
 import { GatewayError, invalidRequest } from '../core/gateway-error.js';
 
@@ -24,12 +27,12 @@ export interface ParameterRule {
   neutral?: { test: (value: unknown, req: ChatRequest) => boolean; text: string };
   /** Why a provider that refuses it cannot honour it, completing "… is not supported by X: …". */
   why: string;
-  by: Record<AdapterKind, Treatment>;
+  by: Record<ParameterFamily, Treatment>;
   /** Values a mapping cannot carry (refused by the adapter as `unsupported_value`). */
-  limits?: Partial<Record<AdapterKind, string>>;
+  limits?: Partial<Record<ParameterFamily, string>>;
 }
 
-export const ADAPTER_KINDS: readonly AdapterKind[] = ['openai-compatible', 'anthropic', 'gemini', 'bedrock', 'mistral', 'ollama'];
+export const ADAPTER_KINDS: readonly ParameterFamily[] = ['openai-compatible', 'anthropic', 'gemini', 'bedrock', 'mistral', 'ollama'];
 
 const F = 'forwarded';
 const M = 'mapped';
@@ -44,7 +47,7 @@ function by(
   bedrock: Treatment,
   mistral: Treatment,
   ollama: Treatment,
-): Record<AdapterKind, Treatment> {
+): Record<ParameterFamily, Treatment> {
   return { 'openai-compatible': openai, anthropic, gemini, bedrock, mistral, ollama };
 }
 
@@ -145,7 +148,7 @@ export function unsupportedValue(param: string, provider: string, why: string): 
 }
 
 /** The table's verdict on one present, non-null parameter. */
-export function treatmentOf(param: string, value: unknown, req: ChatRequest, kind: AdapterKind): Treatment {
+export function treatmentOf(param: string, value: unknown, req: ChatRequest, kind: ParameterFamily): Treatment {
   const rule = PARAMETERS.get(param);
   const treatment = rule ? rule.by[kind] : UNKNOWN_PARAMETERS[kind];
   if (treatment === 'refused' && rule?.neutral?.test(value, req)) return 'dropped';
@@ -155,7 +158,7 @@ export function treatmentOf(param: string, value: unknown, req: ChatRequest, kin
 const LEGACY_FUNCTIONS = PARAMETERS.get('functions') as ParameterRule;
 
 /** Throws the 400 for the first parameter `kind` refuses. `null` values are OpenAI's "unset". */
-export function refuseUnsupportedParameters(req: ChatRequest, kind: AdapterKind, provider: string): void {
+export function refuseUnsupportedParameters(req: ChatRequest, kind: ParameterFamily, provider: string): void {
   if (kind === 'openai-compatible') return;
   for (const key in req) {
     const value = req[key];
@@ -175,6 +178,6 @@ export function refuseUnsupportedParameters(req: ChatRequest, kind: AdapterKind,
 }
 
 /** True when `param` must not reach an OpenAI-dialect provider of `kind` (dropped, or neutral). */
-export function leftOut(param: string, value: unknown, req: ChatRequest, kind: AdapterKind): boolean {
+export function leftOut(param: string, value: unknown, req: ChatRequest, kind: ParameterFamily): boolean {
   return treatmentOf(param, value, req, kind) === 'dropped';
 }

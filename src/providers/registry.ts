@@ -7,13 +7,14 @@ import { createGeminiAdapter } from './gemini/index.js';
 import { createBedrockAdapter } from './bedrock/index.js';
 import { createMistralAdapter } from './mistral/index.js';
 import { createOllamaAdapter } from './ollama/index.js';
-import { refuseUnsupportedParameters } from './parameter-policy.js';
+import { createVertexAdapter } from './vertex/index.js';
+import { refuseUnsupportedParameters, type ParameterFamily } from './parameter-policy.js';
 
 /**
  * Every chat request passes the parameter table (parameter-policy.ts) before its adapter builds
  * anything: one place refuses unsupported parameters, the same way for every provider.
  */
-function withParameterPolicy(kind: AdapterKind, adapter: ProviderAdapter): ProviderAdapter {
+function withParameterPolicy(kind: ParameterFamily, adapter: ProviderAdapter): ProviderAdapter {
   if (kind === 'openai-compatible') return adapter;
   const build = adapter.chat.buildRequest;
   return {
@@ -35,6 +36,8 @@ const adapters: Record<AdapterKind, ProviderAdapter> = {
   bedrock: withParameterPolicy('bedrock', createBedrockAdapter()),
   mistral: withParameterPolicy('mistral', createMistralAdapter()),
   ollama: withParameterPolicy('ollama', createOllamaAdapter()),
+  // Vertex applies the parameter table itself: its column depends on the model's publisher.
+  vertex: createVertexAdapter(),
 };
 
 export function adapterFor(kind: AdapterKind): ProviderAdapter {
