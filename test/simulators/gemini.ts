@@ -64,13 +64,13 @@ export interface GeminiSimulator {
 const FIXTURES = new URL('../fixtures/recorded/google/', import.meta.url);
 const MODELS_PREFIX = '/v1beta/models/';
 
-interface Recordings {
+export interface Recordings {
   text: string[];
   tool: string[];
   error429: object;
 }
 
-async function loadRecordings(): Promise<Recordings> {
+export async function loadRecordings(): Promise<Recordings> {
   const lines = async (name: string) => (await readFile(new URL(name, FIXTURES), 'utf8')).split('\n').filter((l) => l.trim() !== '');
   return {
     text: await lines('google-text.chunks.txt'),
@@ -79,7 +79,7 @@ async function loadRecordings(): Promise<Recordings> {
   };
 }
 
-const googleError = (code: number, status: string, message: string, details?: object[]) => ({
+export const googleError = (code: number, status: string, message: string, details?: object[]) => ({
   error: { code, message, status, ...(details ? { details } : {}) },
 });
 
@@ -98,7 +98,7 @@ interface StreamChunk {
 }
 
 /** Folds a recorded stream into the single response `generateContent` would have returned. */
-function assembleResponse(lines: string[]): object {
+export function assembleResponse(lines: string[]): object {
   const parts: Array<Record<string, unknown>> = [];
   let last: StreamChunk = {};
   let finishReason: string | undefined;
@@ -121,7 +121,7 @@ function assembleResponse(lines: string[]): object {
 }
 
 /** A stable pseudo-embedding so tests can assert exact values. */
-function fakeEmbedding(text: string, dims: number): number[] {
+export function fakeEmbedding(text: string, dims: number): number[] {
   let seed = 0;
   for (let i = 0; i < text.length; i++) seed = (seed * 31 + text.charCodeAt(i)) >>> 0;
   const values: number[] = [];
@@ -129,7 +129,7 @@ function fakeEmbedding(text: string, dims: number): number[] {
   return values;
 }
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
+export async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
@@ -140,13 +140,13 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const payload = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
   res.end(payload);
 }
 
-async function streamLines(res: ServerResponse, lines: string[], ending: 'eof' | 'drop' | { error: object }): Promise<void> {
+export async function streamLines(res: ServerResponse, lines: string[], ending: 'eof' | 'drop' | { error: object }): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   for (const line of lines) {
     res.write(`data: ${line}\r\n\r\n`);
