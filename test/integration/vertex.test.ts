@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import { startGateway, type GatewayProcess } from '../helpers/gateway.js';
 import { startInProcess, type InProcessGateway } from '../helpers/in-process.js';
+import { listenLocally } from '../helpers/listen.js';
 import { startVertexSimulator, type VertexSimulator } from '../simulators/vertex.js';
 
 const PROJECT = 'gateway-test-project';
@@ -256,17 +257,8 @@ async function startConnectProxy(): Promise<{ url: string; targets: string[]; cl
     upstream.on('error', () => client.destroy());
     client.on('error', () => upstream.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    targets,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const listening = await listenLocally(server);
+  return { url: `http://127.0.0.1:${listening.port}`, targets, close: listening.close };
 }
 
 describe('built gateway', () => {

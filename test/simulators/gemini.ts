@@ -29,7 +29,7 @@
  * - `{ kind: 'hang' }` — accept the request and never answer (for timeout tests).
  */
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type GeminiBehaviour =
@@ -161,6 +161,18 @@ export async function streamLines(res: ServerResponse, lines: string[], ending: 
   res.end();
 }
 
+/** A server on a free 127.0.0.1 port running `handle`; a handler's failure is a 500 in Google's envelope. */
+export async function listenGoogle(handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>): Promise<{ server: Server; port: number }> {
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, googleError(500, 'INTERNAL', String(err)));
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
 export async function startGeminiSimulator(opts: GeminiSimulatorOptions = {}): Promise<GeminiSimulator> {
   const apiKey = opts.apiKey ?? 'test-key';
   const recordings = await loadRecordings();
@@ -218,14 +230,7 @@ export async function startGeminiSimulator(opts: GeminiSimulatorOptions = {}): P
     }
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, googleError(500, 'INTERNAL', String(err)));
-      else res.destroy();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { server, port } = await listenGoogle(handle);
 
   return {
     url: `http://127.0.0.1:${port}`,

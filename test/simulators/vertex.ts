@@ -30,8 +30,7 @@
  */
 import { createVerify, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import {
   forcedToolName,
@@ -42,7 +41,7 @@ import {
   sse,
   validate as validateAnthropic,
 } from './anthropic.js';
-import { assembleResponse, fakeEmbedding, googleError, loadRecordings, readBody, sendJson, streamLines } from './gemini.js';
+import { assembleResponse, fakeEmbedding, googleError, listenGoogle, loadRecordings, readBody, sendJson, streamLines } from './gemini.js';
 
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -232,14 +231,7 @@ export async function startVertexSimulator(opts: VertexSimulatorOptions = {}): P
     return sendJson(res, 404, googleError(404, 'NOT_FOUND', `Publisher ${publisher} not found`));
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, googleError(500, 'INTERNAL', String(err)));
-      else res.destroy();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { server, port } = await listenGoogle(handle);
   const url = `http://127.0.0.1:${port}`;
   tokenUrl = `${url}/token`;
 
