@@ -167,6 +167,20 @@ describe('in process', () => {
     await assert.rejects(ai.embeddings.create({ model: `vertex/${CLAUDE}`, input: 'x' }), (err: InstanceType<typeof OpenAI.APIError>) => err.status === 400);
   });
 
+  test('passthrough: /vertex/v1/… goes to Vertex with the gateway’s token, never the client’s', async () => {
+    const path = `v1/projects/${PROJECT}/locations/${LOCATION}/publishers/google/models/${GEMINI}:generateContent`;
+    const res = await fetch(`${gw.url}/vertex/${path}`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer client-token', 'content-type': 'application/json' },
+      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }),
+    });
+    assert.equal(res.status, 200);
+    assert.ok(((await res.json()) as { candidates?: unknown[] }).candidates?.length);
+    const sent = sim.requests.at(-1);
+    assert.equal(sent?.path, `/${path}`);
+    assert.match(String(sent?.headers.authorization), /^Bearer ya29\.sim-/);
+  });
+
   test('one token serves many requests; concurrent first requests share one fetch', async () => {
     const fresh = await sim.writeServiceAccountKey(dir);
     const email = await emailOf(fresh);
@@ -282,6 +296,7 @@ describe('built gateway', () => {
       const modules = await readFile(join(gw.dir, 'loaded-modules.txt'), 'utf8');
       assert.ok(modules.includes('google-auth-library'));
       assert.ok(!gw.output().includes('PRIVATE KEY'));
+      for (const { outcome } of sim.tokenRequests) if ('token' in outcome) assert.ok(!gw.output().includes(outcome.token), 'an access token was printed');
     } finally {
       await gw?.stop();
       await proxy.close();
