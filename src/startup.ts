@@ -44,8 +44,14 @@ export function credentialLines(compiled: CompiledGateway): string[] {
   for (const [name, status] of compiled.credentials.entries()) {
     const kind = compiled.providers.get(name)?.kind;
     if (status.found) {
-      const detail = status.variables.length > 0 ? `found ${status.variables.join(', ')} (${status.fingerprint})` : 'no key needed';
-      if (used.has(name) || status.variables.length > 0 || kind === 'ollama') lines.push(`${name.padEnd(12)} ${detail}`);
+      const { credentials } = status;
+      const detail =
+        credentials.kind === 'oauth'
+          ? `OAuth tokens from ${credentials.source}`
+          : status.variables.length > 0
+            ? `found ${status.variables.join(', ')} (${status.fingerprint})`
+            : 'no key needed';
+      if (used.has(name) || status.variables.length > 0 || kind === 'ollama' || credentials.kind === 'oauth') lines.push(`${name.padEnd(12)} ${detail}`);
     } else if (used.has(name)) {
       lines.push(`${name.padEnd(12)} MISSING — ${status.hint}`);
     } else {

@@ -6,6 +6,7 @@ import { KNOWN_PROVIDERS, type AdapterKind } from './embedded/providers.js';
 import { defaultModelMapping } from './embedded/model-mapping.js';
 import type { GatewayConfig, BalanceStrategyConfig, ProviderConfig, RouterConfig } from './schema.js';
 import { regionFromBedrockHost } from '../providers/bedrock/region-from-host.js';
+import { vertexBaseUrl } from '../providers/vertex/vertex-paths.js';
 import { notActedOn } from './not-acted-on.js';
 import { ConfigError, suggestKey } from './errors.js';
 import { CredentialStore, type CredentialStatus } from '../secrets/credential-store.js';
@@ -66,6 +67,29 @@ function azureEndpoint(env: NodeJS.ProcessEnv): string | undefined {
   return value && URL.canParse(value) ? value : undefined;
 }
 
+/** Vertex's location: `location`, else `GOOGLE_CLOUD_LOCATION`, else `global` (Google's SDKs' default). */
+function vertexLocation(custom: ProviderConfig | undefined, env: NodeJS.ProcessEnv): string {
+  return custom?.location?.trim() || env.GOOGLE_CLOUD_LOCATION?.trim() || 'global';
+}
+
+/** Project ids, `domain.com:project` ids, and location names; they become part of URLs and a host name. */
+const GOOGLE_PROJECT = /^[a-z][a-z0-9.:-]{0,127}$/;
+const GOOGLE_LOCATION = /^[a-z][a-z0-9-]{0,62}$/;
+
+function vertexPlace(custom: ProviderConfig | undefined, env: NodeJS.ProcessEnv, problems: string[]): { project?: string; location: string } {
+  const location = vertexLocation(custom, env);
+  const project = custom?.project?.trim() || env.GOOGLE_CLOUD_PROJECT?.trim() || undefined;
+  if (!GOOGLE_LOCATION.test(location)) {
+    const from = custom?.location?.trim() ? 'providers.vertex.location' : 'GOOGLE_CLOUD_LOCATION';
+    problems.push(`${from}: "${location}" is not a Google Cloud location (like us-central1, europe-west4 or global)`);
+  }
+  if (project !== undefined && !GOOGLE_PROJECT.test(project)) {
+    const from = custom?.project?.trim() ? 'providers.vertex.project' : 'GOOGLE_CLOUD_PROJECT';
+    problems.push(`${from}: "${project}" is not a Google Cloud project id`);
+  }
+  return { project, location };
+}
+
 function buildProviders(
   config: GatewayConfig,
   env: NodeJS.ProcessEnv,
@@ -86,7 +110,11 @@ function buildProviders(
     }
     const kind: AdapterKind = known?.kind ?? 'openai-compatible';
     const region = kind === 'bedrock' ? bedrockRegion(custom, env) : custom?.region;
-    const base = kind === 'bedrock' ? bedrockBaseUrl(custom?.['base-url'], region) : (custom?.['base-url'] ?? (kind === 'azure' ? azureEndpoint(env) : known.baseUrl));
+    const place = kind === 'vertex' ? vertexPlace(custom, env, problems) : undefined;
+    const base =
+      kind === 'bedrock'
+        ? bedrockBaseUrl(custom?.['base-url'], region)
+        : (custom?.['base-url'] ?? (kind === 'azure' ? azureEndpoint(env) : place ? vertexBaseUrl(place.location) : known.baseUrl));
     if (base === undefined) {
       // Azure has no shared host: without a resource URL the provider is absent, and naming it is a mistake.
       if (custom) problems.push(`providers.${name}: needs a base-url (https://<resource>.openai.azure.com) or AZURE_OPENAI_ENDPOINT`);
@@ -103,6 +131,8 @@ function buildProviders(
       baseUrl: withSlash(base),
       version: custom?.version ?? known?.version,
       region: region || undefined,
+      project: place?.project,
+      location: place?.location,
       models,
       deployments,
       apiVersion: kind === 'azure' ? custom?.['api-version'] : undefined,
@@ -285,6 +315,8 @@ export function compileGateway(config: GatewayConfig, env: NodeJS.ProcessEnv, op
       name: e.runtime.name,
       kind: e.kind,
       region: e.runtime.region,
+      project: e.runtime.project,
+      configured: config.providers[e.runtime.name] !== undefined,
       keyless: config.providers[e.runtime.name]?.['api-key'] === 'none',
     })),
     env,

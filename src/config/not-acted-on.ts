@@ -39,7 +39,11 @@ export function notActedOn(config: GatewayConfig): string[] {
   const directives = levelDirectives(config.telemetry.level);
   if (directives) keys.push(directives);
   // `region` is Bedrock's; elsewhere it changes nothing.
-  for (const [name, p] of Object.entries(config.providers)) if (name !== 'bedrock' && p.region !== undefined) keys.push(`providers.${name}.region`);
+  for (const [name, p] of Object.entries(config.providers)) {
+    if (name !== 'bedrock' && p.region !== undefined) keys.push(`providers.${name}.region`);
+    // `project` and `location` are Vertex's.
+    if (name !== 'vertex') for (const key of ['project', 'location'] as const) if (p[key] !== undefined) keys.push(`providers.${name}.${key}`);
+  }
   for (const [id, r] of Object.entries(config.routers)) {
     for (const key of ['cache', 'rate-limit'] as const) if (r[key] !== undefined) keys.push(`routers.${id}.${key}`);
     for (const key of ['image', 'audio'] as const) if (r['load-balance']?.[key] !== undefined) keys.push(`routers.${id}.load-balance.${key}`);

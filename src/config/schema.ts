@@ -51,6 +51,9 @@ const providerConfig = z.object({
   models: z.array(z.string()).optional(),
   version: z.string().optional(),
   region: z.string().optional(),
+  /** Vertex AI: Google Cloud project and location (else GOOGLE_CLOUD_PROJECT / GOOGLE_CLOUD_LOCATION). */
+  project: z.string().optional(),
+  location: z.string().optional(),
   'api-key': apiKey.optional(),
   /** Azure OpenAI: model → deployment name; with it, requests use deployment paths. */
   deployments: z.record(z.string().min(1)).optional(),

@@ -15,8 +15,11 @@
  */
 import type { AdapterKind } from '../config/embedded/providers.js';
 
-/** Azure speaks OpenAI's dialect and forwards every parameter: it needs no column of its own. */
-export type TableKind = Exclude<AdapterKind, 'azure'>;
+/**
+ * The table's columns. Azure speaks OpenAI's dialect and forwards every parameter, so it needs no
+ * column; Vertex serves Gemini and Claude models and takes its publisher's column.
+ */
+export type ParameterFamily = Exclude<AdapterKind, 'azure' | 'vertex'>;
 import type { ChatRequest } from '../core/chat-types.js';
 import { GatewayError, invalidRequest } from '../core/gateway-error.js';
 
@@ -27,12 +30,12 @@ export interface ParameterRule {
   neutral?: { test: (value: unknown, req: ChatRequest) => boolean; text: string };
   /** Why a provider that refuses it cannot honour it, completing "… is not supported by X: …". */
   why: string;
-  by: Record<TableKind, Treatment>;
+  by: Record<ParameterFamily, Treatment>;
   /** Values a mapping cannot carry (refused by the adapter as `unsupported_value`). */
-  limits?: Partial<Record<TableKind, string>>;
+  limits?: Partial<Record<ParameterFamily, string>>;
 }
 
-export const ADAPTER_KINDS: readonly TableKind[] = ['openai-compatible', 'anthropic', 'gemini', 'bedrock', 'mistral', 'ollama'];
+export const ADAPTER_KINDS: readonly ParameterFamily[] = ['openai-compatible', 'anthropic', 'gemini', 'bedrock', 'mistral', 'ollama'];
 
 const F = 'forwarded';
 const M = 'mapped';
@@ -47,7 +50,7 @@ function by(
   bedrock: Treatment,
   mistral: Treatment,
   ollama: Treatment,
-): Record<TableKind, Treatment> {
+): Record<ParameterFamily, Treatment> {
   return { 'openai-compatible': openai, anthropic, gemini, bedrock, mistral, ollama };
 }
 
@@ -148,7 +151,7 @@ export function unsupportedValue(param: string, provider: string, why: string): 
 }
 
 /** The table's verdict on one present, non-null parameter. */
-export function treatmentOf(param: string, value: unknown, req: ChatRequest, kind: TableKind): Treatment {
+export function treatmentOf(param: string, value: unknown, req: ChatRequest, kind: ParameterFamily): Treatment {
   const rule = PARAMETERS.get(param);
   const treatment = rule ? rule.by[kind] : UNKNOWN_PARAMETERS[kind];
   if (treatment === 'refused' && rule?.neutral?.test(value, req)) return 'dropped';
@@ -158,8 +161,8 @@ export function treatmentOf(param: string, value: unknown, req: ChatRequest, kin
 const LEGACY_FUNCTIONS = PARAMETERS.get('functions') as ParameterRule;
 
 /** Throws the 400 for the first parameter `kind` refuses. `null` values are OpenAI's "unset". */
-export function refuseUnsupportedParameters(req: ChatRequest, kind: AdapterKind, provider: string): void {
-  if (kind === 'openai-compatible' || kind === 'azure') return;
+export function refuseUnsupportedParameters(req: ChatRequest, kind: ParameterFamily, provider: string): void {
+  if (kind === 'openai-compatible') return;
   for (const key in req) {
     const value = req[key];
     if (value === undefined || value === null || STRUCTURAL.has(key)) continue;
@@ -178,6 +181,6 @@ export function refuseUnsupportedParameters(req: ChatRequest, kind: AdapterKind,
 }
 
 /** True when `param` must not reach an OpenAI-dialect provider of `kind` (dropped, or neutral). */
-export function leftOut(param: string, value: unknown, req: ChatRequest, kind: TableKind): boolean {
+export function leftOut(param: string, value: unknown, req: ChatRequest, kind: ParameterFamily): boolean {
   return treatmentOf(param, value, req, kind) === 'dropped';
 }

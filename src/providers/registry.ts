@@ -8,14 +8,15 @@ import { createBedrockAdapter } from './bedrock/index.js';
 import { createMistralAdapter } from './mistral/index.js';
 import { createOllamaAdapter } from './ollama/index.js';
 import { createAzureAdapter } from './azure/index.js';
-import { refuseUnsupportedParameters } from './parameter-policy.js';
+import { createVertexAdapter } from './vertex/index.js';
+import { refuseUnsupportedParameters, type ParameterFamily } from './parameter-policy.js';
 
 /**
  * Every chat request passes the parameter table (parameter-policy.ts) before its adapter builds
  * anything: one place refuses unsupported parameters, the same way for every provider.
  */
-function withParameterPolicy(kind: AdapterKind, adapter: ProviderAdapter): ProviderAdapter {
-  if (kind === 'openai-compatible' || kind === 'azure') return adapter;
+function withParameterPolicy(kind: ParameterFamily, adapter: ProviderAdapter): ProviderAdapter {
+  if (kind === 'openai-compatible') return adapter;
   const build = adapter.chat.buildRequest;
   return {
     ...adapter,
@@ -38,6 +39,8 @@ const adapters: Record<AdapterKind, ProviderAdapter> = {
   ollama: withParameterPolicy('ollama', createOllamaAdapter()),
   // OpenAI's dialect on Azure's paths: every OpenAI parameter goes up as sent, like openai-compatible.
   azure: createAzureAdapter(),
+  // Vertex applies the parameter table itself: its column depends on the model's publisher.
+  vertex: createVertexAdapter(),
 };
 
 export function adapterFor(kind: AdapterKind): ProviderAdapter {

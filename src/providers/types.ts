@@ -19,7 +19,20 @@ import type { GatewayError } from '../core/gateway-error.js';
 export type Credentials =
   | { kind: 'none' }
   | { kind: 'api-key'; key: string }
-  | { kind: 'aws'; accessKeyId: string; secretAccessKey: string; sessionToken?: string; region: string };
+  | { kind: 'aws'; accessKeyId: string; secretAccessKey: string; sessionToken?: string; region: string }
+  | OAuthCredentials;
+
+/**
+ * A bearer token that expires (Google service accounts, Application Default Credentials).
+ * `token()` answers synchronously while the cached token is fresh, so the hot path awaits
+ * nothing; it returns a promise only when a refresh must finish first.
+ */
+export interface OAuthCredentials {
+  kind: 'oauth';
+  /** Where the credentials come from, for the startup table and errors (a path, never contents). */
+  readonly source: string;
+  token(): string | Promise<string>;
+}
 
 /** A configured provider, compiled once at startup. */
 export interface ProviderRuntime {
@@ -32,6 +45,9 @@ export interface ProviderRuntime {
   readonly version?: string;
   /** AWS region for Bedrock. */
   readonly region?: string;
+  /** Google Cloud project and location for Vertex AI. */
+  readonly project?: string;
+  readonly location?: string;
   /** Models this provider is known to serve (drives model mapping). */
   readonly models: readonly string[];
   /** Azure OpenAI: model → deployment name (`providers.azure.deployments`). */

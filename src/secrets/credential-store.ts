@@ -6,6 +6,7 @@
 import type { Credentials } from '../providers/types.js';
 import type { AdapterKind } from '../config/embedded/providers.js';
 import { fingerprint } from './fingerprint.js';
+import { GoogleTokenSource } from './google-token.js';
 
 export type CredentialStatus =
   | { found: true; credentials: Credentials; variables: string[]; fingerprint: string | null }
@@ -16,6 +17,10 @@ export interface CredentialRequest {
   kind: AdapterKind;
   /** Region from the provider's config, if any (Bedrock). */
   region?: string;
+  /** Google Cloud project (Vertex), from the config or `GOOGLE_CLOUD_PROJECT`. */
+  project?: string;
+  /** The provider has a section in the config file (Vertex then may use Application Default Credentials). */
+  configured?: boolean;
   /** `api-key: none`: the provider takes no credential (a local vLLM, llama.cpp, LM Studio). */
   keyless?: boolean;
 }
@@ -75,9 +80,32 @@ function discoverAws(env: NodeJS.ProcessEnv, region: string | undefined): Creden
   };
 }
 
+/**
+ * Vertex: a service-account key file named by `GOOGLE_APPLICATION_CREDENTIALS`, or — when the
+ * config has a `providers.vertex` section — Application Default Credentials (gcloud's, or the
+ * metadata server's on Google Cloud). Nothing is read here: the token source reads the file and
+ * loads google-auth-library on the first request.
+ */
+function discoverGoogle(request: CredentialRequest, env: NodeJS.ProcessEnv): CredentialStatus {
+  const keyFile = firstSet(env, ['GOOGLE_APPLICATION_CREDENTIALS']);
+  if (!request.project) {
+    return { found: false, missing: ['GOOGLE_CLOUD_PROJECT'], hint: `set providers.${request.name}.project or GOOGLE_CLOUD_PROJECT` };
+  }
+  if (!keyFile && !request.configured) {
+    return {
+      found: false,
+      missing: ['GOOGLE_APPLICATION_CREDENTIALS'],
+      hint: `set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or add providers.${request.name} to the config to use Application Default Credentials`,
+    };
+  }
+  const credentials = new GoogleTokenSource({ provider: request.name, keyFile: keyFile?.[1] });
+  return { found: true, credentials, variables: keyFile ? [keyFile[0]] : [], fingerprint: null };
+}
+
 export function discoverCredentials(request: CredentialRequest, env: NodeJS.ProcessEnv): CredentialStatus {
   if (request.kind === 'ollama' || request.keyless) return { found: true, credentials: { kind: 'none' }, variables: [], fingerprint: null };
   if (request.kind === 'bedrock') return discoverAws(env, request.region);
+  if (request.kind === 'vertex') return discoverGoogle(request, env);
   const found = firstSet(env, apiKeyVariables(request.name));
   if (!found) {
     const variable = VENDOR_KEY_VARIABLES[request.name]?.[0] ?? apiKeyVariable(request.name);

@@ -10,11 +10,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { ChatRequest } from '../../src/core/chat-types.js';
 import { GatewayError } from '../../src/core/gateway-error.js';
 import { CHAT_PARAMETERS } from '../../src/ingress/openai-chat/check-chat-request.js';
-import { ADAPTER_KINDS, PARAMETERS, UNKNOWN_PARAMETERS, type ParameterRule, type TableKind } from '../../src/providers/parameter-policy.js';
+import { ADAPTER_KINDS, PARAMETERS, UNKNOWN_PARAMETERS, type ParameterFamily, type ParameterRule } from '../../src/providers/parameter-policy.js';
 import { adapterFor } from '../../src/providers/registry.js';
 import type { ChatTarget } from '../../src/providers/types.js';
 
-const MODELS: Record<TableKind, string> = {
+const MODELS: Record<ParameterFamily, string> = {
   'openai-compatible': 'gpt-4o-mini',
   anthropic: 'claude-haiku-4-5',
   gemini: 'gemini-2.5-flash',
@@ -74,7 +74,7 @@ const NEUTRAL: Record<string, Partial<ChatRequest>> = {
   modalities: { modalities: ['text'] },
 };
 
-function target(kind: TableKind): ChatTarget {
+function target(kind: ParameterFamily): ChatTarget {
   return {
     provider: { name: `my-${kind}`, adapter: adapterFor(kind), baseUrl: new URL('http://127.0.0.1:9/'), models: [], region: 'us-east-1' },
     model: MODELS[kind],
@@ -86,7 +86,7 @@ function target(kind: TableKind): ChatTarget {
 }
 
 /** Builds through the registry; returns the upstream JSON body, or the GatewayError thrown. */
-function build(kind: TableKind, fields: Partial<ChatRequest>): Record<string, unknown> | GatewayError {
+function build(kind: ParameterFamily, fields: Partial<ChatRequest>): Record<string, unknown> | GatewayError {
   const req = { model: MODELS[kind], messages: [{ role: 'user' as const, content: 'hi' }], ...fields } as ChatRequest;
   try {
     const upstream = adapterFor(kind).chat.buildRequest(req, { ...target(kind), stream: req.stream === true });
@@ -175,7 +175,7 @@ const README = new URL('../../README.md', import.meta.url);
 const BEGIN = '<!-- parameter-table:begin (generated from src/providers/parameter-policy.ts by test/providers/parameter-policy.test.ts; UPDATE_README=1 rewrites it) -->';
 const END = '<!-- parameter-table:end -->';
 
-function cell(rule: ParameterRule, kind: TableKind): string {
+function cell(rule: ParameterRule, kind: ParameterFamily): string {
   const treatment = rule.by[kind];
   const limit = rule.limits?.[kind];
   if (treatment === 'refused' && rule.neutral) return `refused (${rule.neutral.text} accepted)`;

@@ -57,7 +57,7 @@ export interface AnthropicSimulator {
   close(): Promise<void>;
 }
 
-interface Fixtures {
+export interface Fixtures {
   textEvents: string[];
   toolEvents: string[];
   toolMessage: Record<string, unknown>;
@@ -81,14 +81,14 @@ const ERROR_TYPE_BY_STATUS: ReadonlyMap<number, string> = new Map([
   [529, 'overloaded_error'],
 ]);
 
-const STATUS_BY_ERROR_TYPE: ReadonlyMap<string, number> = new Map(
+export const STATUS_BY_ERROR_TYPE: ReadonlyMap<string, number> = new Map(
   [...ERROR_TYPE_BY_STATUS].map(([status, type]) => [type, status]),
 );
 
 const readLines = async (name: string) =>
   (await readFile(new URL(name, FIXTURES), 'utf8')).split('\n').filter((line) => line.trim() !== '');
 
-async function loadFixtures(): Promise<Fixtures> {
+export async function loadFixtures(): Promise<Fixtures> {
   const [textEvents, toolEvents, toolJson] = await Promise.all([
     readLines('anthropic-text.chunks.txt'),
     readLines('anthropic-json-tool.1.chunks.txt'),
@@ -115,9 +115,9 @@ function messageFromEvents(lines: string[]): JsonObject {
   };
 }
 
-const sse = (line: string) => `event: ${(JSON.parse(line) as { type: string }).type}\ndata: ${line}\n\n`;
+export const sse = (line: string) => `event: ${(JSON.parse(line) as { type: string }).type}\ndata: ${line}\n\n`;
 
-function sendError(res: ServerResponse, status: number, message: string, type?: string, retryAfter?: number | string): void {
+export function sendError(res: ServerResponse, status: number, message: string, type?: string, retryAfter?: number | string): void {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
   res.writeHead(status, headers);
@@ -125,7 +125,7 @@ function sendError(res: ServerResponse, status: number, message: string, type?: 
 }
 
 /** The checks of the real API that a broken translation would trip; returns an error message. */
-function validate(body: unknown): string | undefined {
+export function validate(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return 'request body must be a JSON object';
   const b = body as JsonObject;
   if (typeof b.model !== 'string' || b.model === '') return 'model: Field required';
@@ -146,12 +146,12 @@ function validate(body: unknown): string | undefined {
 }
 
 /** The name of a forced tool (`tool_choice: {type:"tool", name}`), if any. */
-function forcedToolName(body: JsonObject): string | undefined {
+export function forcedToolName(body: JsonObject): string | undefined {
   const choice = body.tool_choice as JsonObject | undefined;
   return choice?.type === 'tool' && typeof choice.name === 'string' ? choice.name : undefined;
 }
 
-function renameToolEvent(line: string, name: string | undefined): string {
+export function renameToolEvent(line: string, name: string | undefined): string {
   if (!name) return line;
   const event = JSON.parse(line) as JsonObject;
   const block = event.content_block as JsonObject | undefined;
@@ -265,7 +265,7 @@ export async function startAnthropicSimulator(opts: AnthropicSimulatorOptions = 
   };
 }
 
-function renameToolMessage(message: JsonObject, name: string | undefined): JsonObject {
+export function renameToolMessage(message: JsonObject, name: string | undefined): JsonObject {
   if (!name) return message;
   const content = (message.content as JsonObject[]).map((block) => (block.type === 'tool_use' ? { ...block, name } : block));
   return { ...message, content };

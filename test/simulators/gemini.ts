@@ -29,7 +29,7 @@
  * - `{ kind: 'hang' }` — accept the request and never answer (for timeout tests).
  */
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type GeminiBehaviour =
@@ -64,13 +64,13 @@ export interface GeminiSimulator {
 const FIXTURES = new URL('../fixtures/recorded/google/', import.meta.url);
 const MODELS_PREFIX = '/v1beta/models/';
 
-interface Recordings {
+export interface Recordings {
   text: string[];
   tool: string[];
   error429: object;
 }
 
-async function loadRecordings(): Promise<Recordings> {
+export async function loadRecordings(): Promise<Recordings> {
   const lines = async (name: string) => (await readFile(new URL(name, FIXTURES), 'utf8')).split('\n').filter((l) => l.trim() !== '');
   return {
     text: await lines('google-text.chunks.txt'),
@@ -79,7 +79,7 @@ async function loadRecordings(): Promise<Recordings> {
   };
 }
 
-const googleError = (code: number, status: string, message: string, details?: object[]) => ({
+export const googleError = (code: number, status: string, message: string, details?: object[]) => ({
   error: { code, message, status, ...(details ? { details } : {}) },
 });
 
@@ -98,7 +98,7 @@ interface StreamChunk {
 }
 
 /** Folds a recorded stream into the single response `generateContent` would have returned. */
-function assembleResponse(lines: string[]): object {
+export function assembleResponse(lines: string[]): object {
   const parts: Array<Record<string, unknown>> = [];
   let last: StreamChunk = {};
   let finishReason: string | undefined;
@@ -121,7 +121,7 @@ function assembleResponse(lines: string[]): object {
 }
 
 /** A stable pseudo-embedding so tests can assert exact values. */
-function fakeEmbedding(text: string, dims: number): number[] {
+export function fakeEmbedding(text: string, dims: number): number[] {
   let seed = 0;
   for (let i = 0; i < text.length; i++) seed = (seed * 31 + text.charCodeAt(i)) >>> 0;
   const values: number[] = [];
@@ -129,7 +129,7 @@ function fakeEmbedding(text: string, dims: number): number[] {
   return values;
 }
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
+export async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
@@ -140,13 +140,13 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const payload = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
   res.end(payload);
 }
 
-async function streamLines(res: ServerResponse, lines: string[], ending: 'eof' | 'drop' | { error: object }): Promise<void> {
+export async function streamLines(res: ServerResponse, lines: string[], ending: 'eof' | 'drop' | { error: object }): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   for (const line of lines) {
     res.write(`data: ${line}\r\n\r\n`);
@@ -159,6 +159,18 @@ async function streamLines(res: ServerResponse, lines: string[], ending: 'eof' |
   }
   if (ending !== 'eof') res.write(`data: ${JSON.stringify(ending.error)}\r\n\r\n`);
   res.end();
+}
+
+/** A server on a free 127.0.0.1 port running `handle`; a handler's failure is a 500 in Google's envelope. */
+export async function listenGoogle(handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>): Promise<{ server: Server; port: number }> {
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, googleError(500, 'INTERNAL', String(err)));
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port };
 }
 
 export async function startGeminiSimulator(opts: GeminiSimulatorOptions = {}): Promise<GeminiSimulator> {
@@ -218,14 +230,7 @@ export async function startGeminiSimulator(opts: GeminiSimulatorOptions = {}): P
     }
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, googleError(500, 'INTERNAL', String(err)));
-      else res.destroy();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { server, port } = await listenGoogle(handle);
 
   return {
     url: `http://127.0.0.1:${port}`,

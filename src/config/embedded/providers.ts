@@ -3,7 +3,7 @@
  * each is known to serve. Helicone's names and base URLs, so its configs work unchanged.
  * Model lists drive model mapping only — a model missing here still passes through on `/ai`.
  */
-export type AdapterKind = 'openai-compatible' | 'anthropic' | 'gemini' | 'bedrock' | 'ollama' | 'mistral' | 'azure';
+export type AdapterKind = 'openai-compatible' | 'anthropic' | 'gemini' | 'bedrock' | 'ollama' | 'mistral' | 'azure' | 'vertex';
 
 export interface KnownProvider {
   kind: AdapterKind;
@@ -47,6 +47,15 @@ export const KNOWN_PROVIDERS: Record<string, KnownProvider> = {
       'us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
       'us.anthropic.claude-3-5-haiku-20241022-v1:0', 'us.amazon.nova-pro-v1:0', 'us.amazon.nova-lite-v1:0',
       'us.meta.llama3-3-70b-instruct-v1:0', 'amazon.titan-embed-text-v2:0',
+    ],
+  },
+  vertex: {
+    kind: 'vertex',
+    // The endpoint follows the location (compile.ts); this is the global one.
+    baseUrl: 'https://aiplatform.googleapis.com/',
+    models: [
+      'gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-2.5-flash-lite', 'gemini-2.0-flash',
+      'claude-sonnet-4-5@20250929', 'claude-haiku-4-5@20251001', 'claude-opus-4-1@20250805', 'gemini-embedding-001',
     ],
   },
   mistral: {

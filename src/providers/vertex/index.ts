@@ -1,0 +1,1 @@
+export { createVertexAdapter, VERTEX_ANTHROPIC_VERSION } from './adapter.js';
