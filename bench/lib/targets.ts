@@ -8,9 +8,10 @@ import type { RequestSpec } from './load.js';
 export type Mode = 'json' | 'stream';
 export type Dialect = 'openai' | 'anthropic';
 
-export type TargetId = 'direct' | 'direct-anthropic' | 'noop' | 'portkey' | 'gateway' | 'gateway-translate';
+export type TargetId = 'direct' | 'direct-anthropic' | 'noop' | 'portkey' | 'gateway' | 'gateway-translate' | 'gateway-base';
 
 export const TARGET_LABELS: Record<TargetId, string> = {
+  'gateway-base': 'gateway (base build)',
   direct: 'direct (OpenAI sim)',
   'direct-anthropic': 'direct (Anthropic sim)',
   noop: 'noop proxy',

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { CancelSignal } from '../core/cancel-signal.js';
+import type { InFlight } from './in-flight.js';
 import { ALL_RESPONSE_HEADERS, type ResponseHeaderSettings } from './respond.js';
 
 export class RequestContext {
@@ -15,8 +16,10 @@ export class RequestContext {
   interrupted = false;
   provider: string | undefined;
   attempts = 0;
-  /** Told when the response closes (the server's in-flight registry). */
-  tracker: { remove(ctx: RequestContext): void } | undefined = undefined;
+  /** The server's in-flight registry, told when the response closes; and this request's links in it. */
+  tracker: InFlight | undefined = undefined;
+  inFlightPrev: RequestContext | undefined = undefined;
+  inFlightNext: RequestContext | undefined = undefined;
   private closeHooks: (() => void)[] | undefined;
 
   constructor(
