@@ -26,7 +26,7 @@ export function encodeResponsesResponse(completion: ChatCompletion, opts: Respon
     });
   }
   for (const call of calls) {
-    output.push({ type: 'function_call', id: itemId('fc', opts.id, output.length), call_id: call.id, name: call.function.name, arguments: call.function.arguments, status: 'completed' });
+    output.push({ type: 'function_call', id: itemId('fc', opts.id, output.length), call_id: call.id, name: call.function.name, arguments: call.function.arguments, status: itemStatus });
   }
   const created = opts.created ?? (completion.created || nowSeconds());
   return buildResponse({ ...opts, model: completion.model || opts.model }, created, incomplete === null ? 'completed' : 'incomplete', output, responsesUsage(completion.usage), incomplete);

@@ -183,8 +183,9 @@ export class ResponsesStreamEncoder {
 
   private closeCalls(): string {
     let out = '';
+    const status = incompleteReason(this.finish) === null ? 'completed' : 'incomplete';
     for (const { index, item } of this.calls.values()) {
-      item.status = 'completed';
+      item.status = status;
       out += this.event('response.function_call_arguments.done', { item_id: item.id, output_index: index, name: item.name, arguments: item.arguments })
         + this.event('response.output_item.done', { output_index: index, item });
     }
