@@ -69,7 +69,7 @@ describe('responses.create (JSON answers)', () => {
       tools: [weatherTool],
     });
     assert.equal(second.output_text, 'Sunny, 21°C');
-    assert.equal(second.store, false);
+    assert.equal((second as unknown as { store: boolean }).store, false);
     assert.deepEqual(server.seen.at(-1)!.request.messages, [
       { role: 'user', content: 'Weather in Paris?' },
       { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
@@ -90,7 +90,7 @@ describe('responses.create (JSON answers)', () => {
       tool_choice: { type: 'function', name: 'get_weather' },
       parallel_tool_calls: false,
     });
-    assert.deepEqual(r.text.format, { type: 'json_schema', name: 'person', schema, strict: true });
+    assert.deepEqual(r.text?.format, { type: 'json_schema', name: 'person', schema, strict: true });
     const sent = server.seen.at(-1)!.request;
     assert.deepEqual(sent.response_format, { type: 'json_schema', json_schema: { name: 'person', schema, strict: true } });
     assert.equal(sent.reasoning_effort, 'low');
