@@ -13,6 +13,7 @@ import {
   optionalBoolean,
   optionalNumber,
   optionalObject,
+  optionalObjectArray,
   optionalString,
   optionalStringArray,
   requiredObject,
@@ -20,6 +21,7 @@ import {
   sub,
   type Path,
 } from '../openai-chat/field-checks.js';
+import { checkNamedSchema } from '../openai-chat/check-chat-request.js';
 
 type Check = (value: unknown, param: Path) => void;
 
@@ -84,28 +86,15 @@ function checkInput(value: unknown, param: Path): void {
   if (value === undefined || value === null) throw missing(param);
   if (typeof value === 'string') return;
   if (!Array.isArray(value)) throw invalidType(param, 'a string or an array of input items', value);
-  for (let i = 0; i < value.length; i++) {
-    const entry: unknown = value[i];
-    const at = item(param, i);
-    if (!isObject(entry)) throw invalidType(at, 'an object', entry);
-    checkItem(entry, at);
-  }
+  optionalObjectArray(value, param, checkItem);
 }
 
 function checkTools(value: unknown, param: Path): void {
-  if (value === undefined || value === null) return;
-  if (!Array.isArray(value)) throw invalidType(param, 'an array', value);
-  for (let i = 0; i < value.length; i++) {
-    const tool: unknown = value[i];
-    const at = item(param, i);
-    requiredObject(tool, at);
+  optionalObjectArray(value, param, (tool, at) => {
     requiredString(tool.type, sub(at, 'type'));
-    if (tool.type !== 'function') continue;
-    requiredString(tool.name, sub(at, 'name'));
-    optionalString(tool.description, sub(at, 'description'));
-    optionalObject(tool.parameters, sub(at, 'parameters'));
-    optionalBoolean(tool.strict, sub(at, 'strict'));
-  }
+    // Built-in tools have shapes of their own; the converter refuses them by type.
+    if (tool.type === 'function') checkNamedSchema(tool, at, 'parameters');
+  });
 }
 
 function checkToolChoice(value: unknown, param: Path): void {
@@ -131,10 +120,8 @@ function checkText(value: unknown, param: Path): void {
   requiredString(format.type, sub(at, 'type'));
   oneOf(format.type, sub(at, 'type'), ['text', 'json_object', 'json_schema']);
   if (format.type !== 'json_schema') return;
-  requiredString(format.name, sub(at, 'name'));
+  checkNamedSchema(format, at, 'schema');
   requiredObject(format.schema, sub(at, 'schema'));
-  optionalString(format.description, sub(at, 'description'));
-  optionalBoolean(format.strict, sub(at, 'strict'));
 }
 
 function checkReasoning(value: unknown, param: Path): void {

@@ -44,7 +44,7 @@ export function buildResponse(
   error: { code: string; message: string } | null = null,
 ): ResponseObject {
   const { context } = opts;
-  const { echo } = context;
+  // Keys in OpenAI's order (id first), the echoed request fields in between.
   return {
     id: opts.id,
     object: 'response',
@@ -53,23 +53,12 @@ export function buildResponse(
     background: false,
     error,
     incomplete_details: incomplete === null ? null : { reason: incomplete },
-    instructions: echo.instructions,
-    max_output_tokens: echo.max_output_tokens,
-    metadata: echo.metadata,
+    ...context.echo,
     model: opts.model,
     output,
-    parallel_tool_calls: echo.parallel_tool_calls,
     previous_response_id: context.previousResponseId,
-    reasoning: echo.reasoning,
     store: context.store,
-    temperature: echo.temperature,
-    text: echo.text,
-    tool_choice: echo.tool_choice,
-    tools: echo.tools,
-    top_p: echo.top_p,
-    truncation: echo.truncation,
     usage,
-    user: echo.user,
   };
 }
 

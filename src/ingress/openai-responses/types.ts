@@ -43,7 +43,7 @@ export interface ResponsesUsage {
   total_tokens: number;
 }
 
-export interface ResponseObject {
+export interface ResponseObject extends ResponsesEcho {
   id: string;
   object: 'response';
   created_at: number;
@@ -51,23 +51,11 @@ export interface ResponseObject {
   background: boolean;
   error: { code: string; message: string } | null;
   incomplete_details: { reason: 'max_output_tokens' | 'content_filter' } | null;
-  instructions: string | null;
-  max_output_tokens: number | null;
-  metadata: Record<string, string>;
   model: string;
   output: OutputItem[];
-  parallel_tool_calls: boolean;
   previous_response_id: string | null;
-  reasoning: { effort: string | null; summary: string | null };
   store: boolean;
-  temperature: number | null;
-  text: { format: Record<string, unknown>; verbosity?: string };
-  tool_choice: unknown;
-  tools: unknown[];
-  top_p: number | null;
-  truncation: string;
   usage: ResponsesUsage | null;
-  user: string | null;
 }
 
 /**
