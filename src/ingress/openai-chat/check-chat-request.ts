@@ -45,7 +45,7 @@ function checkStreamOptions(value: unknown, param: Path): void {
 }
 
 /** A function definition and a response `json_schema` share one shape: a name and a JSON schema. */
-function checkNamedSchema(value: unknown, param: Path, schemaKey: 'parameters' | 'schema'): void {
+export function checkNamedSchema(value: unknown, param: Path, schemaKey: 'parameters' | 'schema'): void {
   requiredObject(value, param);
   requiredString(value.name, sub(param, 'name'));
   optionalString(value.description, sub(param, 'description'));
