@@ -35,8 +35,12 @@ export interface AnthropicContext {
   stream: boolean;
   version?: string;
   beta?: string;
-  /** `thinking.budget_tokens` when thinking was asked for; see `reasoningEffortFor`. */
+  /** `thinking.type` when thinking was asked for (`enabled`, `adaptive`, `between_tools`). */
+  thinking?: string;
+  /** `thinking.budget_tokens` of `enabled` thinking; see `reasoningEffortFor`. */
   thinkingBudget?: number;
+  /** `output_config.effort`. */
+  effort?: string;
 }
 
 export interface DecodedMessagesRequest {
@@ -48,8 +52,10 @@ export interface DecodedMessagesRequest {
 const KNOWN = new Set([
   'model', 'max_tokens', 'messages', 'system', 'tools', 'tool_choice', 'thinking', 'metadata',
   'stop_sequences', 'temperature', 'top_p', 'top_k', 'stream', 'output_format', 'output_config',
-  // Dropped: latency tier; server-side context trimming (the full history is sent instead).
-  'service_tier', 'context_management',
+  // Dropped, the answer is the same without them: the caching hint; latency tier and speed;
+  // server-side context trimming (the full history goes instead); Anthropic's data-residency,
+  // diagnostics and account scoping (where a routed request runs is the route's choice).
+  'cache_control', 'service_tier', 'speed', 'context_management', 'inference_geo', 'diagnostics', 'user_profile_id', 'workspace_id',
 ]);
 
 /** Fields that would change the answer and that no other provider offers. */
@@ -98,14 +104,19 @@ function convertFields(body: Record<string, unknown>, request: ChatRequest, anth
     request.stream_options = { include_usage: true };
   }
   oneOf(body.service_tier, 'service_tier', ['auto', 'standard_only']);
-  convertOutputFormat(body, request);
+  convertOutputConfig(body, request, anthropic);
 }
 
-/** Structured outputs (`output_format`, beta; `output_config.format`, GA) → `response_format`. */
-function convertOutputFormat(body: Record<string, unknown>, request: ChatRequest): void {
+/**
+ * Structured outputs (`output_format`, beta; `output_config.format`) → `response_format`.
+ * `output_config.effort`, like thinking, is an allowance kept for the pipeline.
+ */
+function convertOutputConfig(body: Record<string, unknown>, request: ChatRequest, anthropic: AnthropicContext): void {
   optionalObject(body.output_config, 'output_config');
   const config = body.output_config as Record<string, unknown> | null | undefined;
-  for (const key in config ?? {}) if (key !== 'format') throw notTranslatable(`output_config.${key}`, 'this output setting');
+  for (const key in config ?? {}) if (key !== 'format' && key !== 'effort') throw notTranslatable(`output_config.${key}`, 'this output setting');
+  oneOf(config?.effort, 'output_config.effort', ['low', 'medium', 'high', 'xhigh', 'max']);
+  if (typeof config?.effort === 'string') anthropic.effort = config.effort;
   const [format, at] = body.output_format != null ? [body.output_format, 'output_format'] : [config?.format, 'output_config.format'];
   if (format === undefined || format === null) return;
   if (!isObject(format)) throw invalidType(at, 'an object', format);
@@ -123,7 +134,9 @@ function convertThinking(value: unknown, anthropic: AnthropicContext): void {
   if (value === undefined || value === null) return;
   if (!isObject(value)) throw invalidType('thinking', 'an object', value);
   if (value.type === undefined) throw missing('thinking.type');
-  oneOf(value.type, 'thinking.type', ['enabled', 'disabled']);
+  oneOf(value.type, 'thinking.type', ['enabled', 'adaptive', 'between_tools', 'disabled']);
+  if (value.type === 'disabled') return;
+  anthropic.thinking = value.type as string;
   if (value.type !== 'enabled') return;
   if (value.budget_tokens === undefined) throw missing('thinking.budget_tokens');
   optionalNumber(value.budget_tokens, 'thinking.budget_tokens', 1024, Number.MAX_SAFE_INTEGER, true);
@@ -133,7 +146,8 @@ function convertThinking(value: unknown, anthropic: AnthropicContext): void {
 /**
  * Thinking is an allowance, not a demand: a model that cannot think gives the same kind of
  * answer without it. So the decoder does not set `reasoning_effort` (a model without reasoning
- * would refuse it); the pipeline may, with this, when the target reasons.
+ * would refuse it); the pipeline may, with this, when the target reasons. Adaptive thinking
+ * and `output_config.effort` map to `medium` or the effort named.
  */
 export function reasoningEffortFor(budget: number): 'low' | 'medium' | 'high' {
   if (budget < 4096) return 'low';

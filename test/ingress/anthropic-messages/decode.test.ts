@@ -31,6 +31,7 @@ describe('Anthropic Messages request decoding', () => {
       stream: true,
       version: '2023-06-01',
       beta: 'claude-code-20250219,interleaved-thinking-2025-05-14',
+      thinking: 'enabled',
       thinkingBudget: 31999,
     });
     assert.equal(request.model, 'claude-sonnet-4-5-20250929');
@@ -81,6 +82,9 @@ describe('Anthropic Messages request decoding', () => {
       top_k: 40,
       metadata: {},
       service_tier: 'auto',
+      cache_control: { type: 'ephemeral' },
+      speed: 'fast',
+      inference_geo: 'us',
       output_format: { type: 'json_schema', schema: { type: 'object' } },
     });
     assert.deepEqual(request.messages[0], { role: 'system', content: 'Be brief.' });
@@ -127,7 +131,10 @@ describe('Anthropic Messages request decoding', () => {
   });
 
   test('thinking budgets map to an effort the pipeline may apply', () => {
-    assert.equal(decode({ ...BASE, thinking: { type: 'disabled' } }).anthropic.thinkingBudget, undefined);
+    assert.deepEqual(decode({ ...BASE, thinking: { type: 'disabled' } }).anthropic, { model: BASE.model, stream: false });
+    const adaptive = decode({ ...BASE, thinking: { type: 'adaptive', display: 'summarized' }, output_config: { effort: 'high' } });
+    assert.deepEqual(adaptive.anthropic, { model: BASE.model, stream: false, thinking: 'adaptive', effort: 'high' });
+    assert.equal(adaptive.request.reasoning_effort, undefined);
     assert.equal(reasoningEffortFor(1024), 'low');
     assert.equal(reasoningEffortFor(8000), 'medium');
     assert.equal(reasoningEffortFor(31999), 'high');
@@ -174,6 +181,6 @@ describe('Anthropic Messages request decoding', () => {
     refusal({ ...BASE, messages: [{ role: 'assistant', content: [{ type: 'server_tool_use', id: 'a', name: 'web_search', input: {} }] }] }, 'messages[0].content[0].type', 'unsupported_parameter');
     refusal({ ...BASE, mcp_servers: [{ type: 'url', url: 'https://mcp', name: 'x' }] }, 'mcp_servers', 'unsupported_parameter');
     refusal({ ...BASE, container: 'c1' }, 'container', 'unsupported_parameter');
-    refusal({ ...BASE, output_config: { effort: 'low' } }, 'output_config.effort', 'unsupported_parameter');
+    refusal({ ...BASE, output_config: { task_budget: 100 } }, 'output_config.task_budget', 'unsupported_parameter');
   });
 });
