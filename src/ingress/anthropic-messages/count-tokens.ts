@@ -16,9 +16,9 @@ import type { ChatRequest, ContentPart } from '../../core/chat-types.js';
 const CLAUDE_TOKENS_PER_O200K = 1.16;
 /**
  * Prompt framing, fitted to Anthropic's own counts: "Hello, world" alone is 10 tokens and
- * system "You are a scientist" + "Hello, Claude" is 14 — 7 beyond the text in both.
+ * system "You are a scientist" + "Hello, Claude" is 14 — 6 to 7 beyond the (scaled) text in both.
  */
-const BASE = 4;
+const BASE = 3;
 const PER_TURN = 3;
 /** Anthropic counts (width × height) / 750 per image, at most ~1,600; sizes are not decoded here. */
 const PER_IMAGE = 1600;
