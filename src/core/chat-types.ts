@@ -40,8 +40,6 @@ export interface ChatMessage {
   tool_calls?: ToolCall[] | null;
   tool_call_id?: string;
   refusal?: string | null;
-  /** Thinking of an earlier assistant turn, kept for providers that take it back. */
-  reasoning_content?: string;
   /** Legacy functions API (assistant turn). */
   function_call?: { name: string; arguments?: string } | null;
 }

@@ -6,7 +6,9 @@
  *   wants them right after the assistant's tool calls); images inside a result, which a tool
  *   message cannot carry, follow in a user message. Its other blocks make the user message.
  * - An assistant turn's text becomes `content`, `tool_use` blocks `tool_calls` (input as JSON
- *   arguments), `thinking` `reasoning_content`; `redacted_thinking` is dropped (opaque to others).
+ *   arguments). `thinking` and `redacted_thinking` blocks are dropped: they are bound to Claude by
+ *   their signatures, and OpenAI-shaped APIs refuse (OpenAI) or reject (DeepSeek) earlier
+ *   reasoning in the history.
  */
 import type { ChatMessage, ContentPart, ToolCall } from '../../core/chat-types.js';
 import { invalidType, invalidValue, isObject, item, missing, oneOf, requiredString, sub, type Path } from '../openai-chat/field-checks.js';
@@ -93,7 +95,6 @@ function convertUser(blocks: unknown[], at: Path, out: ChatMessage[]): void {
 
 function convertAssistant(blocks: unknown[], at: Path, out: ChatMessage[]): void {
   let text = '';
-  let thinking = '';
   const calls: ToolCall[] = [];
   for (let i = 0; i < blocks.length; i++) {
     const block = blocks[i];
@@ -109,12 +110,10 @@ function convertAssistant(blocks: unknown[], at: Path, out: ChatMessage[]): void
       calls.push({ id: b.id as string, type: 'function', function: { name: b.name as string, arguments: JSON.stringify(b.input) } });
     } else if (type === 'thinking') {
       requiredString(b.thinking, sub(bat, 'thinking'));
-      thinking += b.thinking as string;
     }
   }
   const message: ChatMessage = { role: 'assistant', content: text === '' && calls.length > 0 ? null : text };
   if (calls.length > 0) message.tool_calls = calls;
-  if (thinking !== '') message.reasoning_content = thinking;
   out.push(message);
 }
 
