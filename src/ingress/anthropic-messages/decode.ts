@@ -64,6 +64,8 @@ const REFUSED: ReadonlyMap<string, string> = new Map([
   ['mcp_servers', 'remote MCP servers run by Anthropic'],
 ]);
 
+const MAX_USER_LENGTH = 64;
+
 const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(',') : value);
 
 function convertFields(body: Record<string, unknown>, request: ChatRequest, anthropic: AnthropicContext, countOnly: boolean): void {
@@ -88,7 +90,9 @@ function convertFields(body: Record<string, unknown>, request: ChatRequest, anth
   optionalObject(body.metadata, 'metadata');
   const userId = isObject(body.metadata) ? body.metadata.user_id : undefined;
   optionalString(userId, 'metadata.user_id');
-  if (typeof userId === 'string' && userId !== '') request.user = userId;
+  // OpenAI refuses a `user` over 64 characters; Claude Code's ids are longer, and dropping one
+  // changes no answer (it only tags the request for abuse monitoring).
+  if (typeof userId === 'string' && userId !== '' && userId.length <= MAX_USER_LENGTH) request.user = userId;
   optionalStringArray(body.stop_sequences, 'stop_sequences');
   if (Array.isArray(body.stop_sequences) && body.stop_sequences.length > 0) request.stop = body.stop_sequences as string[];
   copyNumber(body, request, 'temperature', 0, 1);
