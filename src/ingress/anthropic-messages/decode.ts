@@ -161,6 +161,8 @@ export function reasoningEffortFor(budget: number): 'low' | 'medium' | 'high' {
 
 function decode(raw: Buffer, headers: IncomingHttpHeaders | undefined, countOnly: boolean): DecodedMessagesRequest {
   const body = parseJsonBody(raw);
+  // First: the conversion re-serialises tool inputs, which a body nested too deeply would overflow.
+  checkTree(body, '', 1, mayHoldLoneSurrogate(raw));
   const { model } = body;
   if (model === undefined || model === null) throw missing('model');
   if (typeof model !== 'string') throw invalidType('model', 'a string', model);
@@ -177,7 +179,6 @@ function decode(raw: Buffer, headers: IncomingHttpHeaders | undefined, countOnly
     messages.length = 0;
     convertFields(body, request, anthropic, countOnly);
   });
-  checkTree(body, '', 1, mayHoldLoneSurrogate(raw));
   return { request, anthropic };
 }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { decodeCountTokensRequest, decodeMessagesRequest, reasoningEffortFor } from '../../../src/ingress/anthropic-messages/index.js';
 import { GatewayError } from '../../../src/core/gateway-error.js';
+import { MAX_JSON_DEPTH } from '../../../src/ingress/openai-chat/field-checks.js';
 
 const decode = (body: unknown) => decodeMessagesRequest(Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)));
 const BASE = { model: 'claude-sonnet-4-5', max_tokens: 1024, messages: [{ role: 'user', content: 'hi' }] };
@@ -172,6 +173,9 @@ describe('Anthropic Messages request decoding', () => {
     refusal({ ...BASE, stream: 'yes' }, 'stream', 'invalid_type');
     refusal({ ...BASE, temprature: 1 }, 'temprature');
     refusal({ ...BASE, messages: [{ role: 'user', content: 'a\ud800' }] }, 'messages[0].content', 'invalid_unicode');
+    const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+    const toolUse = `{"model":"m","max_tokens":5,"messages":[{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"n","input":${deep}}]}]}`;
+    assert.equal(refusal(toolUse, 'messages[0].content[0].input' + '.a'.repeat(MAX_JSON_DEPTH - 5)).code, 'nesting_too_deep');
   });
 
   test('what would change the answer and has no equivalent elsewhere is refused by name', () => {
