@@ -119,7 +119,14 @@ export interface ChatCompletion {
   model: string;
   choices: Array<{
     index: number;
-    message: { role: 'assistant'; content: string | null; refusal?: null; tool_calls?: ToolCall[] };
+    message: {
+      role: 'assistant';
+      content: string | null;
+      refusal?: null;
+      tool_calls?: ToolCall[];
+      /** Thinking text of a reasoning model (the field name DeepSeek and others use). */
+      reasoning_content?: string;
+    };
     logprobs: null;
     finish_reason: FinishReason | null;
   }>;
@@ -137,7 +144,7 @@ export interface ToolCallDelta {
 export interface ChunkChoice {
   index: number;
   /** A field added here must also be checked by the encoder's content-only shortcut (encode.ts). */
-  delta: { role?: 'assistant'; content?: string | null; tool_calls?: ToolCallDelta[] };
+  delta: { role?: 'assistant'; content?: string | null; tool_calls?: ToolCallDelta[]; reasoning_content?: string };
   logprobs?: null;
   finish_reason: FinishReason | null;
 }

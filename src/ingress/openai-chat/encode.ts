@@ -38,7 +38,7 @@ function contentOnly(chunk: ChatCompletionChunk): string | undefined {
   const choice = chunk.choices[0]!;
   const { delta } = choice;
   if (choice.index !== 0 || choice.finish_reason !== null || choice.logprobs !== undefined) return undefined;
-  if (typeof delta.content !== 'string' || delta.role !== undefined || delta.tool_calls !== undefined) return undefined;
+  if (typeof delta.content !== 'string' || delta.role !== undefined || delta.tool_calls !== undefined || delta.reasoning_content !== undefined) return undefined;
   return `[{"index":0,"delta":{"content":${JSON.stringify(delta.content)}},"finish_reason":null}]`;
 }
 
