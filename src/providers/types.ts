@@ -32,6 +32,8 @@ export interface OAuthCredentials {
   /** Where the credentials come from, for the startup table and errors (a path, never contents). */
   readonly source: string;
   token(): string | Promise<string>;
+  /** Called with each new token, so the gateway can keep it out of relayed responses too. */
+  onToken?(listener: (token: string) => void): void;
 }
 
 /** A configured provider, compiled once at startup. */

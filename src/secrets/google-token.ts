@@ -65,6 +65,7 @@ export class GoogleTokenSource implements OAuthCredentials {
   private current: CachedToken | undefined;
   private refreshing: Promise<string> | undefined;
   private failure: { error: GatewayError; until: number } | undefined;
+  private readonly listeners: ((token: string) => void)[] = [];
 
   constructor(options: GoogleTokenOptions) {
     this.provider = options.provider;
@@ -75,6 +76,10 @@ export class GoogleTokenSource implements OAuthCredentials {
   /** Where the credentials come from, for messages (a path, never contents). */
   get source(): string {
     return this.keyFile ? `the key file in GOOGLE_APPLICATION_CREDENTIALS (${this.keyFile})` : 'Application Default Credentials';
+  }
+
+  onToken(listener: (token: string) => void): void {
+    this.listeners.push(listener);
   }
 
   token(): string | Promise<string> {
@@ -131,6 +136,7 @@ export class GoogleTokenSource implements OAuthCredentials {
       refreshAt: expiresAt - Math.min(REFRESH_EARLY_MS, lifetime / 2),
       usableUntil: expiresAt - Math.min(EXPIRY_MARGIN_MS, lifetime / 10),
     };
+    for (const listener of this.listeners) listener(token);
     return token;
   }
 

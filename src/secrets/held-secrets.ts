@@ -1,4 +1,5 @@
 /** Every secret value the credential store holds: what the scrubber keeps out of responses. */
+import type { OAuthCredentials } from '../providers/types.js';
 import type { CredentialStore } from './credential-store.js';
 
 export function heldSecrets(store: CredentialStore): string[] {
@@ -13,4 +14,13 @@ export function heldSecrets(store: CredentialStore): string[] {
     }
   }
   return secrets;
+}
+
+/** Credentials whose secret changes at run time (OAuth access tokens): the scrubber follows them. */
+export function tokenSources(store: CredentialStore): OAuthCredentials[] {
+  const sources: OAuthCredentials[] = [];
+  for (const [, status] of store.entries()) {
+    if (status.found && status.credentials.kind === 'oauth') sources.push(status.credentials);
+  }
+  return sources;
 }

@@ -5,7 +5,7 @@ import type { EventLog } from '../observability/event-log.js';
 import type { Logger, Logging } from '../observability/logger.js';
 import { UpstreamClient } from '../upstream/client.js';
 import { InFlight } from './in-flight.js';
-import { heldSecrets } from '../secrets/held-secrets.js';
+import { heldSecrets, tokenSources } from '../secrets/held-secrets.js';
 import { Scrubber } from '../secrets/scrubber.js';
 import { poolLimits } from '../upstream/pool-gate.js';
 
@@ -19,14 +19,21 @@ export interface Gateway {
   maxBodyBytes: number;
   /** The requests being served (graceful shutdown). */
   inFlight: InFlight;
-  /** Keeps the held credentials out of every relayed response. */
+  /**
+   * Keeps the held credentials out of every relayed response. Replaced (not changed) when an
+   * OAuth token is renewed: a request keeps the scrubber it started with.
+   */
   scrubber: Scrubber;
+  /** Some credentials are tokens fetched later: scrub even before the first one arrives. */
+  scrubsTokens: boolean;
   /** `dispatcher.max-response-size`: most bytes of one upstream response held in memory. */
   maxResponseBytes: number;
 }
 
 export function createGateway(compiled: CompiledGateway, { logger, accessLog, events }: Logging): Gateway {
-  return {
+  const secrets = heldSecrets(compiled.credentials);
+  const sources = tokenSources(compiled.credentials);
+  const gateway: Gateway = {
     compiled,
     upstream: new UpstreamClient(poolLimits(compiled.config.dispatcher)),
     logger,
@@ -34,7 +41,18 @@ export function createGateway(compiled: CompiledGateway, { logger, accessLog, ev
     events,
     maxBodyBytes: compiled.config.server['max-body-size'],
     inFlight: new InFlight(),
-    scrubber: new Scrubber(heldSecrets(compiled.credentials)),
+    scrubber: new Scrubber(secrets),
+    scrubsTokens: sources.length > 0,
     maxResponseBytes: compiled.config.dispatcher['max-response-size'],
   };
+  // The current token of each source joins the static secrets; a renewal (at most every few
+  // minutes) rebuilds the scrubber once.
+  const tokens = new Map<object, string>();
+  for (const source of sources) {
+    source.onToken?.((token) => {
+      tokens.set(source, token);
+      gateway.scrubber = new Scrubber([...secrets, ...tokens.values()]);
+    });
+  }
+  return gateway;
 }

@@ -17,7 +17,7 @@ import OpenAI from 'openai';
 import { startGateway, type GatewayProcess } from '../helpers/gateway.js';
 import { startInProcess, type InProcessGateway } from '../helpers/in-process.js';
 import { listenLocally } from '../helpers/listen.js';
-import { startVertexSimulator, type VertexSimulator } from '../simulators/vertex.js';
+import { ECHO_TOKEN_MODEL, startVertexSimulator, type VertexSimulator } from '../simulators/vertex.js';
 
 const PROJECT = 'gateway-test-project';
 const LOCATION = 'europe-west4';
@@ -165,6 +165,18 @@ describe('in process', () => {
       return true;
     });
     await assert.rejects(ai.embeddings.create({ model: `vertex/${CLAUDE}`, input: 'x' }), (err: InstanceType<typeof OpenAI.APIError>) => err.status === 400);
+  });
+
+  test('an access token the provider echoes back is scrubbed like a key', async () => {
+    const err = await ai.chat.completions.create({ model: `vertex/${ECHO_TOKEN_MODEL}`, messages: [{ role: 'user', content: 'hi' }] }).then(
+      () => assert.fail('expected an error'),
+      (e: InstanceType<typeof OpenAI.APIError>) => e,
+    );
+    assert.equal(err.status, 400);
+    const issued = sim.tokenRequests.flatMap(({ outcome }) => ('token' in outcome ? [outcome.token] : []));
+    assert.ok(issued.length > 0);
+    for (const token of issued) assert.ok(!err.message.includes(token.slice(-16)), 'the access token came back to the client');
+    assert.match(err.message, /\[redacted/);
   });
 
   test('passthrough: /vertex/v1/… goes to Vertex with the gateway’s token, never the client’s', async () => {

@@ -48,6 +48,9 @@ const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';
 const MODEL_PATH = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/([^/]+)\/models\/([^/:]+):([A-Za-z]+)$/;
 
+/** A model whose error message echoes the request's `authorization` header. */
+export const ECHO_TOKEN_MODEL = 'gemini-echo-credential';
+
 export interface VertexSimulatorOptions {
   project?: string;
   location?: string;
@@ -226,6 +229,10 @@ export async function startVertexSimulator(opts: VertexSimulatorOptions = {}): P
     }
     const next = queue.shift();
     if (next) return sendJson(res, next.status, next.body);
+    // Some proxies and providers echo the credential they were sent: this model does.
+    if (decodeURIComponent(model) === ECHO_TOKEN_MODEL) {
+      return sendJson(res, 400, googleError(400, 'INVALID_ARGUMENT', `rejected request with credential ${req.headers.authorization ?? ''}`));
+    }
     if (publisher === 'google') return handleGoogle(res, decodeURIComponent(model), method, query, body);
     if (publisher === 'anthropic') return handleAnthropic(res, method, body);
     return sendJson(res, 404, googleError(404, 'NOT_FOUND', `Publisher ${publisher} not found`));

@@ -42,7 +42,7 @@ export async function handlePassthrough(gw: Gateway, ctx: RequestContext, provid
   const hasBody = method !== 'GET' && method !== 'HEAD';
   const headers = upstreamHeaders(ctx.req.headers);
   // The scrubber reads the bytes it relays: a compressed body would hide an echoed key.
-  if (gw.scrubber.active) delete headers['accept-encoding'];
+  if (gw.scrubber.active || gw.scrubsTokens) delete headers['accept-encoding'];
   const request: UpstreamRequest = {
     method: method as UpstreamRequest['method'],
     origin: provider.baseUrl.origin,
