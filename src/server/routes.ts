@@ -3,6 +3,7 @@
  *   GET  /health
  *   POST /router/{id}[/v1]/chat/completions · /embeddings · GET /models
  *   POST /ai[/v1]/chat/completions · /embeddings · GET /models
+ *   POST /v1/chat/completions · /embeddings · GET /models   (the unified API at the root)
  *   ANY  /{provider}/{path}          passthrough, for configured and built-in provider names only
  * Anything else is 404.
  */
@@ -107,6 +108,11 @@ export async function route(gw: Gateway, unified: UnifiedApi, ctx: RequestContex
   }
   if (first === 'ai') {
     return dispatchApi(gw, ctx, method, path, apiPath(segments, 2), unified, () => listUnifiedModels(ctx, unified));
+  }
+  // An SDK pointed at `http://host:8080/v1` reaches the unified API (`provider/model`, or a bare
+  // model one provider's list serves).
+  if (first === 'v1') {
+    return dispatchApi(gw, ctx, method, path, segments.slice(2).join('/'), unified, () => listUnifiedModels(ctx, unified));
   }
   if (first === '') throw notFound(path, SUGGESTED_ROUTES);
   let provider: string;
