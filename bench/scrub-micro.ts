@@ -2,7 +2,7 @@
  * Micro-benchmark of the credential scrubber on relayed chunks: `node --import tsx bench/scrub-micro.ts`.
  *
  * For chunk shapes a proxy relays (one SSE event, a 4 KiB and a 64 KiB JSON piece) and key sets
- * (none; the bench's two short keys; real-length OpenAI + Anthropic keys; those plus AWS with a
+ * (none; the bench's two short keys; key-length fake OpenAI + Anthropic keys; those plus AWS with a
  * session token), prints the cost per chunk of the stream scrubber and of the header scan, next
  * to a plain `Buffer.subarray` as the floor. Single-threaded, so it measures CPU per chunk.
  */
@@ -11,16 +11,16 @@ import { Scrubber } from '../src/secrets/scrubber.js';
 const KEY_SETS: Record<string, string[]> = {
   'no keys': [],
   'bench keys (2 × 16-19 ch)': ['bench-openai-key', 'bench-anthropic-key'],
-  'openai + anthropic (56 + 108 ch)': [
-    'sk-proj-Qm4Xr7Tz2Lp9Wv5Nb8Kc3Hd6Jf1Gs0Ya7Ue4Io2Ph9Ol5Ik3Mj8Nh6Bg1Vf',
-    'sk-ant-api03-Zq9Wx8Ec7Rv6Tb5Yn4Um3Ik2Ol1Pz0Aq9Sw8De7Fr6Gt5Hy4Uj3Ki2Lo1Mn0Bv9Cx8Za7-ZyXwVuAA-Pq8Rs7Tu6Vw5Xy4Za3Bc',
+  'openai + anthropic (80 + 123 ch)': [
+    'test-openai-fake-key-Qm4Xr7Tz2Lp9Wv5Nb8Kc3Hd6Jf1Gs0Ya7Ue4Io2Ph9Ol5Ik3Mj8Nh6Bg1Vf',
+    'test-anthropic-fake-key-Zq9Wx8Ec7Rv6Tb5Yn4Um3Ik2Ol1Pz0Aq9Sw8De7Fr6Gt5Hy4Uj3Ki2Lo1Mn0Bv9Cx8Za7-ZyXwVuAA-Pq8Rs7Tu6Vw5Xy4Za3Bc',
   ],
   '+ aws with session token': [
-    'sk-proj-Qm4Xr7Tz2Lp9Wv5Nb8Kc3Hd6Jf1Gs0Ya7Ue4Io2Ph9Ol5Ik3Mj8Nh6Bg1Vf',
-    'sk-ant-api03-Zq9Wx8Ec7Rv6Tb5Yn4Um3Ik2Ol1Pz0Aq9Sw8De7Fr6Gt5Hy4Uj3Ki2Lo1Mn0Bv9Cx8Za7-ZyXwVuAA-Pq8Rs7Tu6Vw5Xy4Za3Bc',
-    'AKIAIOSFODNN7EXAMPLE',
-    'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-    'IQoJb3JpZ2luX2VjE' + 'Ab9Cd8Ef7Gh6Ij5Kl4Mn3Op2Qr1St0Uv/Wx+Yz'.repeat(20),
+    'test-openai-fake-key-Qm4Xr7Tz2Lp9Wv5Nb8Kc3Hd6Jf1Gs0Ya7Ue4Io2Ph9Ol5Ik3Mj8Nh6Bg1Vf',
+    'test-anthropic-fake-key-Zq9Wx8Ec7Rv6Tb5Yn4Um3Ik2Ol1Pz0Aq9Sw8De7Fr6Gt5Hy4Uj3Ki2Lo1Mn0Bv9Cx8Za7-ZyXwVuAA-Pq8Rs7Tu6Vw5Xy4Za3Bc',
+    'TESTFAKEACCESSKEY001',
+    'test-fake-aws-secret/K7MDENG/bPxRfiFAKEK',
+    'test-fake-session-' + 'Ab9Cd8Ef7Gh6Ij5Kl4Mn3Op2Qr1St0Uv/Wx+Yz'.repeat(20),
   ],
 };
 

@@ -90,7 +90,7 @@ describe("item 10: Helicone's response headers", () => {
 });
 
 describe('item 11: Bedrock signs for the region in its base-url host', () => {
-  const AWS = { accessKeyId: 'AKIDEXAMPLEREGION01', secretAccessKey: 'region-test-secret-key-0000000000000000' };
+  const AWS = { accessKeyId: 'TESTFAKEREGIONKEY01', secretAccessKey: 'region-test-secret-key-0000000000000000' };
   let west: BedrockSimulator;
   let europe: BedrockSimulator;
   const originalLookup = dns.lookup;

@@ -19,8 +19,8 @@ import { gatewayWithSimulator, openaiAndAnthropicAt } from '../helpers/gateway-w
 import { startInProcess, type InProcessGateway } from '../helpers/in-process.js';
 import { FAULTS, startEchoingFaultSimulator, type EchoingFaultSimulator } from '../simulators/echoing-fault.js';
 
-const OPENAI_KEY = 'sk-proj-Qm4Xr7Tz2Lp9Wv5Nb8Kc3Hd6Jf1Gs0Ya7Ue4Io2Ph9Ol5Ik3Mj8Nh6Bg1Vf';
-const ANTHROPIC_KEY = 'sk-ant-api03-Zq9Wx8Ec7Rv6Tb5Yn4Um3Ik2Ol1Pz0Aq9Sw8De7Fr6Gt5Hy4Uj3Ki2Lo1Mn0Bv9Cx8Za7-ZyXwVuAA';
+const OPENAI_KEY = 'test-openai-fake-key-Qm4Xr7Tz2Lp9Wv5Nb8Kc3Hd6Jf1Gs0Ya7Ue4Io2Ph9Ol5Ik3Mj8Nh6Bg1Vf';
+const ANTHROPIC_KEY = 'test-anthropic-fake-key-Zq9Wx8Ec7Rv6Tb5Yn4Um3Ik2Ol1Pz0Aq9Sw8De7Fr6Gt5Hy4Uj3Ki2Lo1Mn0Bv9Cx8Za7-ZyXwVuAA';
 const KEYS = [OPENAI_KEY, ANTHROPIC_KEY];
 const ENV = { OPENAI_API_KEY: OPENAI_KEY, ANTHROPIC_API_KEY: ANTHROPIC_KEY };
 

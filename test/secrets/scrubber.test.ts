@@ -4,8 +4,8 @@ import { validateHeaderValue } from 'node:http';
 import { test } from 'node:test';
 import { MIN_RUN, redactionMarker, Scrubber } from '../../src/secrets/scrubber.js';
 
-const KEY = 'sk-proj-Zx81aQ7mK2pLw9Rt4Vb6Nc3Hy5Jd0Ue8Fg1Si7Ok2Ml4Qabcd';
-const AWS_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+const KEY = 'test-openai-fake-key-Zx81aQ7mK2pLw9Rt4Vb6Nc3Hy5Jd0Ue8Fg1Si7Ok2Ml4Qabcd';
+const AWS_SECRET = 'test-fake-aws-secret/K7MDENG/bPxRfiFAKEK';
 
 /** Every window of MIN_RUN characters of `secret` that occurs in `text`. */
 function leakedRuns(text: string, secret: string): string[] {
@@ -96,12 +96,12 @@ test('a secret of 8 to 15 characters is redacted only whole; shorter ones are no
 });
 
 test('AWS credentials: the secret raw, percent-encoded and with JSON-escaped slashes', () => {
-  const scrubber = new Scrubber([AWS_SECRET, 'AKIAIOSFODNN7EXAMPLE']);
+  const scrubber = new Scrubber([AWS_SECRET, 'TESTFAKEACCESSKEY001']);
   for (const form of [AWS_SECRET, encodeURIComponent(AWS_SECRET), AWS_SECRET.replaceAll('/', '\\/')]) {
-    const out = scrubber.scrubText(`{"echo":"${form}","id":"AKIAIOSFODNN7EXAMPLE"}`);
+    const out = scrubber.scrubText(`{"echo":"${form}","id":"TESTFAKEACCESSKEY001"}`);
     assert.deepEqual(leakedRuns(out, AWS_SECRET), []);
     assert.deepEqual(leakedRuns(decodeURIComponent(out.replaceAll('\\/', '/')), AWS_SECRET), [], out);
-    assert.ok(!out.includes('AKIAIOSFODNN7EXA'), out);
+    assert.ok(!out.includes('TESTFAKEACCESSKE'), out);
   }
 });
 
@@ -160,7 +160,7 @@ test('headers: values redacted in place and still valid', () => {
 });
 
 test('fuzz: random text, key pieces at random places, random chunking — no run of 16 gets out', () => {
-  const keys = [KEY, AWS_SECRET, 'ASIAEXAMPLESESSIONID', 'FwoGZXIvYXdzEJr//////////wEaDPJmmO5fTdO6ncpX6yLBAcdGx8Yyt0Ye1yg'];
+  const keys = [KEY, AWS_SECRET, 'TESTFAKESESSIONID001', 'test-fake-session-token-EJr//////////wEaDPJmmO5fTdO6ncpX6yLBAcdGx8Yyt0Ye1yg'];
   const scrubber = new Scrubber(keys);
   const next = random(42);
   const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_/+= {}":,\n';
