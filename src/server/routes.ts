@@ -122,11 +122,12 @@ export async function route(gw: Gateway, unified: UnifiedApi, ctx: RequestContex
     throw notFound(path, 'The path is not valid percent-encoding.');
   }
   // Passthrough applies to provider names only; anything else is simply not a route.
-  if (!gw.compiled.providers.has(provider)) throw unknownRoute(gw, path, provider);
+  const entry = gw.compiled.providers.get(provider);
+  if (!entry) throw unknownRoute(gw, path, provider);
   // Passthrough takes any content type, so a page on another origin is refused by its Origin.
   const origin = ctx.req.headers.origin;
   if (origin !== undefined && !cors?.allows(origin)) throw originNotAllowed(origin);
-  return handlePassthrough(gw, ctx, provider, passthroughRest(segments, 2), query);
+  return handlePassthrough(gw, ctx, entry, passthroughRest(segments, 2), query);
 }
 
 const SUGGESTED_ROUTES = 'Try POST /router/{id}/chat/completions, POST /ai/chat/completions, /{provider}/{path} or GET /health.';

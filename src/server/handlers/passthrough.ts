@@ -3,11 +3,9 @@
  * credentials, bodies streamed both ways and never parsed (Anthropic SDK users, embeddings,
  * files — whatever the provider offers).
  */
-import type { CompiledGateway } from '../../config/compile.js';
+import type { ProviderEntry } from '../../config/compile.js';
 import type { CredentialStatus } from '../../secrets/credential-store.js';
-import { GatewayError } from '../../core/gateway-error.js';
 import { missingKey } from '../../core/unified.js';
-import { suggestKey } from '../../config/errors.js';
 import type { UpstreamRequest } from '../../providers/types.js';
 import { joinPassthroughPath } from '../../providers/base-path.js';
 import { upstreamFailure } from '../../upstream/client.js';
@@ -20,18 +18,9 @@ import { gatewayHeaders, sendError } from '../respond.js';
 import { isShuttingDown, shutdownSseEvent } from '../shutdown.js';
 import { markInterrupted } from '../request-log.js';
 
-function unknownProvider(compiled: CompiledGateway, name: string): GatewayError {
-  const suggestion = suggestKey(name, [...compiled.providers.keys()]);
-  return new GatewayError({
-    status: 400,
-    code: 'unknown_provider',
-    message: `Unknown provider "${name}".${suggestion ? ` Did you mean "${suggestion}"?` : ''} Known: ${[...compiled.providers.keys()].join(', ')}; routers live under /router/{id} and the unified API under /ai.`,
-  });
-}
-
-export async function handlePassthrough(gw: Gateway, ctx: RequestContext, providerName: string, rest: string, query: string): Promise<void> {
-  const entry = gw.compiled.providers.get(providerName);
-  if (!entry) throw unknownProvider(gw.compiled, providerName);
+/** `entry` is a configured or built-in provider: the route table sends nothing else here. */
+export async function handlePassthrough(gw: Gateway, ctx: RequestContext, entry: ProviderEntry, rest: string, query: string): Promise<void> {
+  const providerName = entry.runtime.name;
   const status = gw.compiled.credentials.status(providerName) as CredentialStatus;
   if (!status.found) throw missingKey(providerName, status.missing);
   const provider = entry.runtime;
