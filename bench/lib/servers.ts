@@ -58,9 +58,10 @@ export const GATEWAY_CLI = join(REPO_DIR, 'dist', 'cli.js');
 
 /**
  * The V8 flags the gateway ships with (`npm start` passes them; `node dist/cli.js` and the bin
- * apply them at startup). The bench starts `node dist/cli.js` without them, as a user would.
+ * apply them at startup). The bench starts `node dist/cli.js` without them, as a user would;
+ * A/B runs can pass them explicitly (`AB_NEW_FLAGS`, `AB_BASE_FLAGS`).
  */
-export const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=20', '--liftoff-only'];
+export { GATEWAY_NODE_FLAGS } from '../../src/cli/v8-flags.js';
 
 export function gatewayAvailable(): Promise<boolean> {
   return exists(GATEWAY_CLI);
