@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { startGateway, type GatewayProcess } from '../helpers/gateway.js';
+import { openaiAndAnthropicAt } from '../helpers/gateway-with-simulator.js';
 import { startAnthropicSimulator, type AnthropicSimulator } from '../simulators/anthropic.js';
 import { startOpenAISimulator, type OpenAISimulator } from '../simulators/openai.js';
 
@@ -24,18 +25,7 @@ describe('client dialects through dist/cli.js', () => {
     openai = await startOpenAISimulator({ apiKey: OPENAI_KEY });
     anthropic = await startAnthropicSimulator({ apiKey: ANTHROPIC_KEY });
     gw = await startGateway({
-      config: `
-providers:
-  openai: { base-url: "${openai.url}", models: [gpt-4o-mini] }
-  anthropic: { base-url: "${anthropic.url}", models: [claude-3-5-haiku-latest] }
-routers:
-  oa:
-    load-balance:
-      chat: { strategy: latency, providers: [openai] }
-  an:
-    load-balance:
-      chat: { strategy: latency, providers: [anthropic] }
-`,
+      config: openaiAndAnthropicAt(openai.url, '', { anthropicUrl: anthropic.url }),
       env: { OPENAI_API_KEY: OPENAI_KEY, ANTHROPIC_API_KEY: ANTHROPIC_KEY },
     });
   });

@@ -11,6 +11,7 @@ import { GatewayError } from '../../src/core/gateway-error.js';
 import type { PipelineEvent, RequestDone } from '../../src/core/pipeline-events.js';
 import type { Policy, PolicyRequest } from '../../src/policies/policy.js';
 import { startInProcess, type InProcessGateway } from '../helpers/in-process.js';
+import { openaiAndAnthropicAt } from '../helpers/gateway-with-simulator.js';
 import { startAnthropicSimulator, type AnthropicSimulator } from '../simulators/anthropic.js';
 import { startOpenAISimulator, type OpenAISimulator } from '../simulators/openai.js';
 
@@ -28,18 +29,7 @@ describe('pipeline events and policies', () => {
     openai = await startOpenAISimulator({ apiKey: OPENAI_KEY });
     anthropic = await startAnthropicSimulator({ apiKey: ANTHROPIC_KEY });
     gw = await startInProcess({
-      config: `
-providers:
-  openai: { base-url: "${openai.url}", models: [gpt-4o-mini, shared-model] }
-  anthropic: { base-url: "${anthropic.url}", models: [claude-3-5-haiku-latest, shared-model] }
-routers:
-  oa:
-    load-balance:
-      chat: { strategy: latency, providers: [openai] }
-  an:
-    load-balance:
-      chat: { strategy: latency, providers: [anthropic] }
-`,
+      config: openaiAndAnthropicAt(openai.url, '', { anthropicUrl: anthropic.url, openaiModels: ['gpt-4o-mini', 'shared-model'], anthropicModels: ['claude-3-5-haiku-latest', 'shared-model'] }),
       env: { OPENAI_API_KEY: OPENAI_KEY, ANTHROPIC_API_KEY: ANTHROPIC_KEY },
     });
     gw.gateway.bus.subscribe((e) => events.push(e));

@@ -15,7 +15,7 @@ import { reasons } from './thinking-target.js';
 type Body = Record<string, unknown> & { model: string };
 
 /** The client headers an Anthropic upstream honours. */
-function anthropicHeaders(headers: IncomingHttpHeaders): Record<string, string> | undefined {
+export function anthropicHeaders(headers: IncomingHttpHeaders): Record<string, string> | undefined {
   let out: Record<string, string> | undefined;
   for (const name of ['anthropic-version', 'anthropic-beta'] as const) {
     const value = headers[name];
