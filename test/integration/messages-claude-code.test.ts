@@ -108,7 +108,7 @@ function readTranslated(target: Target, body: Body): { system: string; tools: st
 }
 
 /** JSON text with escapes undone, so a search for prompt text works whatever the dialect's quoting. */
-const plain = (value: unknown): string => JSON.stringify(value).replace(/\\n/g, '\n').replace(/\\t/g, '\t').replace(/\\"/g, '"');
+const plain = (json: string): string => json.replace(/\\n/g, '\n').replace(/\\t/g, '\t').replace(/\\"/g, '"');
 
 for (const target of Object.keys(MODELS) as Target[]) {
   describe(`Claude Code → ${target}`, () => {
