@@ -73,6 +73,13 @@ describe('forwarded where the route leads to Anthropic', () => {
     assert.equal(response.headers.get('x-ai-gateway-provider'), 'anthropic');
   });
 
+  test('hand-written bytes (spacing, escapes) reach Anthropic unchanged', async () => {
+    const body = '{ "model":"claude-haiku-4-5",\n  "messages": [ {"role":"user", "content":"na\\u00efve  count"} ] }';
+    const res = await fetch(`${gw.url}/router/r-anthropic/v1/messages/count_tokens`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body });
+    assert.deepEqual(await res.json(), { input_tokens: ANTHROPIC_COUNT });
+    assert.equal(fleet.anthropic.requests.at(-1)?.raw.toString('utf8'), body);
+  });
+
   test('/ai with anthropic/… and the root with a bare Claude model are forwarded too', async () => {
     for (const [base, model] of [
       [`${gw.url}/ai`, 'anthropic/claude-haiku-4-5'],

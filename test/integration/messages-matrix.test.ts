@@ -76,6 +76,7 @@ for (const c of cases) {
       assert.deepEqual(toolUses[0].input, c.tool.input);
       assert.match(toolUses[0].id, /\S/);
       assert.ok(jsonDeltas.length > 0, 'the input came in input_json_delta events');
+      assert.ok(message.usage.input_tokens > 0 && message.usage.output_tokens > 0, `usage from message_start and message_delta: ${JSON.stringify(message.usage)}`);
       if (!c.passthrough) assert.equal(message.model, c.model);
 
       // The same stream on the wire: Anthropic's grammar, with the tool's JSON in its deltas.

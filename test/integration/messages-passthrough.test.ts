@@ -99,6 +99,23 @@ describe('anthropic passthrough', () => {
     assertMessagesEventSequence(parseSse(answer.body.toString('utf8')));
   });
 
+  test('bytes a re-serialisation would change (spacing, key order, \\u escapes, 1.0) arrive unchanged, streamed or not', async () => {
+    for (const stream of [false, true]) {
+      const body = `{\n  "messages" : [ { "content": "caf\\u00e9 \\ud83d\\ude00 \\/ slash", "role": "user" } ],\n  "temperature": 1.0,\n  "max_tokens": 64, "model": "claude-haiku-4-5"${stream ? ', "stream": true' : ''}\n}\n`;
+      const res = await fetch(`${gw.url}/router/r-anthropic/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': CLIENT_X_API_KEY },
+        body,
+      });
+      const answer = Buffer.from(await res.arrayBuffer());
+      assert.equal(res.status, 200, answer.toString());
+      const upstream = fleet.anthropic.requests.at(-1);
+      assert.equal(upstream?.raw.toString('utf8'), body, 'the body as the client wrote it');
+      assert.ok(upstream?.answer && answer.equals(upstream.answer.body), 'the answer as Anthropic wrote it');
+      assert.equal(upstream.headers['x-api-key'], KEYS.anthropic);
+    }
+  });
+
   test("a client without anthropic-version gets the provider's; its authorization header is not forwarded", async () => {
     const body = JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] });
     const res = await fetch(`${gw.url}/router/r-anthropic/v1/messages`, {
