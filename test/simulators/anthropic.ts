@@ -3,7 +3,7 @@
  *
  *   const sim = await startAnthropicSimulator({ apiKey: 'sk-test' });
  *   // point a provider at sim.url (http://127.0.0.1:<port>/), send requests…
- *   sim.requests;            // every POST /v1/messages received: { path, headers, body }
+ *   sim.requests;            // every POST received: { path, headers, body, raw, answer }
  *   sim.setNext({ kind: 'error', status: 529 });   // the next request fails
  *   await sim.close();
  *
@@ -16,7 +16,14 @@
  *   (from the recorded fixture; a forced `tool_choice: {type:"tool", name}` renames the tool);
  * - `stream: true`: replays the recorded SSE stream, text or (when the request has tools) tool use.
  * Bodies and streams are the recorded fixtures in test/fixtures/recorded/anthropic/ (the model
- * ids are the recorded ones, not the requested one). Any other path answers 404.
+ * ids are the recorded ones, not the requested one).
+ *
+ * POST /v1/messages/count_tokens — the same key and version checks, a JSON body with `model` and
+ * `messages`; answers `{"input_tokens": N}` (N from `setInputTokens`, default
+ * SIMULATED_INPUT_TOKENS). Any other path answers 404.
+ *
+ * Each recorded request keeps the raw body bytes (`raw`) and, once answered, the status and the
+ * exact bytes the simulator sent back (`answer`), so byte passthrough can be asserted both ways.
  *
  * `setNext(behaviour)` queues a behaviour for the next valid request (one per call, in order):
  * - `{ kind: 'error', status, type?, message?, retryAfter? }` → HTTP error with an Anthropic error
@@ -47,13 +54,22 @@ export interface RecordedRequest {
   headers: IncomingHttpHeaders;
   /** The parsed JSON body, or the raw text when it was not JSON. */
   body: unknown;
+  /** The body's bytes as they arrived. */
+  raw: Buffer;
+  /** What the simulator answered: status and body bytes (set when the answer has ended). */
+  answer?: { status: number; body: Buffer };
 }
+
+/** What count_tokens answers unless `setInputTokens` says otherwise. */
+export const SIMULATED_INPUT_TOKENS = 4242;
 
 export interface AnthropicSimulator {
   /** Base URL ending in `/`, e.g. `http://127.0.0.1:54321/`. */
   url: string;
   requests: RecordedRequest[];
   setNext(behaviour: AnthropicSimulatorBehaviour): void;
+  /** The `input_tokens` count_tokens answers from now on. */
+  setInputTokens(n: number): void;
   close(): Promise<void>;
 }
 
@@ -159,32 +175,56 @@ export function renameToolEvent(line: string, name: string | undefined): string 
   return JSON.stringify({ ...event, content_block: { ...block, name } });
 }
 
-const readBody = async (req: IncomingMessage): Promise<string> => {
+const readBody = async (req: IncomingMessage): Promise<Buffer> => {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 };
+
+/** Keeps a copy of every byte written to `res`, stored on `record.answer` when the answer ends. */
+function captureAnswer(res: ServerResponse, record: RecordedRequest): void {
+  const parts: Buffer[] = [];
+  const keep = (chunk: unknown): void => {
+    if (typeof chunk === 'string') parts.push(Buffer.from(chunk));
+    else if (chunk instanceof Uint8Array) parts.push(Buffer.from(chunk));
+  };
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.write = ((chunk: unknown, ...rest: unknown[]) => {
+    keep(chunk);
+    return write(chunk, ...rest);
+  }) as ServerResponse['write'];
+  res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+    if (typeof chunk !== 'function') keep(chunk);
+    record.answer = { status: res.statusCode, body: Buffer.concat(parts) };
+    return end(chunk, ...rest);
+  }) as ServerResponse['end'];
+}
 
 export async function startAnthropicSimulator(opts: AnthropicSimulatorOptions = {}): Promise<AnthropicSimulator> {
   const fixtures = await loadFixtures();
   const requests: RecordedRequest[] = [];
   const queue: AnthropicSimulatorBehaviour[] = [];
   let requestCount = 0;
+  let inputTokens = SIMULATED_INPUT_TOKENS;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const path = req.url ?? '/';
-    if (req.method !== 'POST' || path.split('?')[0] !== '/v1/messages') {
+    const resource = path.split('?')[0];
+    if (req.method !== 'POST' || (resource !== '/v1/messages' && resource !== '/v1/messages/count_tokens')) {
       sendError(res, 404, `${req.method} ${path} not found`);
       return;
     }
-    let body: unknown = raw;
+    let body: unknown = raw.toString('utf8');
     try {
-      body = JSON.parse(raw);
+      body = JSON.parse(raw.toString('utf8'));
     } catch {
       // recorded as text; refused by validate below
     }
-    requests.push({ path, headers: req.headers, body });
+    const record: RecordedRequest = { path, headers: req.headers, body, raw };
+    requests.push(record);
+    captureAnswer(res, record);
 
     const key = req.headers['x-api-key'];
     if (typeof key !== 'string' || key === '' || (opts.apiKey !== undefined && key !== opts.apiKey)) {
@@ -193,6 +233,17 @@ export async function startAnthropicSimulator(opts: AnthropicSimulatorOptions = 
     }
     if (!req.headers['anthropic-version']) {
       sendError(res, 400, 'anthropic-version: header is required');
+      return;
+    }
+    if (resource === '/v1/messages/count_tokens') {
+      const invalidCount = validate(typeof body === 'object' && body !== null ? { max_tokens: 1, ...body } : body);
+      if (invalidCount) {
+        sendError(res, 400, invalidCount);
+        return;
+      }
+      res.setHeader('request-id', `req_sim_${++requestCount}`);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ input_tokens: inputTokens }));
       return;
     }
     const invalid = validate(body);
@@ -257,6 +308,7 @@ export async function startAnthropicSimulator(opts: AnthropicSimulatorOptions = 
     url: `http://127.0.0.1:${port}/`,
     requests,
     setNext: (behaviour) => void queue.push(behaviour),
+    setInputTokens: (n) => void (inputTokens = n),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

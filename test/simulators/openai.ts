@@ -14,10 +14,12 @@
  *
  * Streams replay the recorded gpt-4.1-nano stream (test/fixtures/recorded/openai/openai-text.chunks.txt)
  * as real SSE; the final usage chunk is sent only when `stream_options.include_usage` is set.
+ * A request that offers `tools` gets a tool call instead, streamed or not (see openai-tool-calls.ts).
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { listenLocally } from '../helpers/listen.js';
+import { toolCallCompletion, toolCallStreamLines, toolToCall } from './openai-tool-calls.js';
 
 export interface RecordedRequest {
   method: string;
@@ -125,9 +127,10 @@ export async function startOpenAISimulator(opts: { apiKey?: string; pathPrefix?:
     }
     const model = String(body.model ?? 'unknown');
     if (path === `${prefix}/chat/completions`) {
-      if (body.stream === true) return stream(res, body, behaviour);
+      const tool = toolToCall(body);
+      if (body.stream === true) return stream(res, body, behaviour, tool);
       res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_sim_123', ...behaviour.headers });
-      res.end(JSON.stringify(completion(model, 'Hello from the simulator.')));
+      res.end(JSON.stringify(tool ? toolCallCompletion(model, tool) : completion(model, 'Hello from the simulator.')));
       return;
     }
     if (path === `${prefix}/embeddings`) {
@@ -146,10 +149,14 @@ export async function startOpenAISimulator(opts: { apiKey?: string; pathPrefix?:
     res.end(JSON.stringify({ error: { message: `Unknown path ${path}`, type: 'invalid_request_error', param: null, code: null } }));
   }
 
-  function stream(res: ServerResponse, body: Record<string, unknown>, behaviour: NextBehaviour): void {
+  function stream(res: ServerResponse, body: Record<string, unknown>, behaviour: NextBehaviour, tool: string | undefined): void {
     const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'x-request-id': 'req_sim_stream' });
-    const lines = includeUsage ? RECORDED_LINES : RECORDED_LINES.filter((l) => !l.includes('"choices":[]'));
+    const lines = tool
+      ? toolCallStreamLines(String(body.model ?? 'unknown'), tool, includeUsage)
+      : includeUsage
+        ? RECORDED_LINES
+        : RECORDED_LINES.filter((l) => !l.includes('"choices":[]'));
     let i = 0;
     const tick = (): void => {
       if (res.destroyed) return;
