@@ -106,7 +106,7 @@ export class UnifiedApi {
       status: 400,
       code: 'model_not_found',
       param: 'model',
-      message: `On /ai the model names its provider: use "provider/model", e.g. "openai/${model}" (no provider is known to serve "${model}").`,
+      message: `On the unified API (/ai, and /v1 at the root) the model names its provider: use "provider/model", e.g. "openai/${model}" (no provider is known to serve "${model}").`,
     });
   }
 }

@@ -60,8 +60,6 @@ async function execute(scope: RequestScope, exchange: ClientExchange, candidate:
 async function attempt(scope: RequestScope, exchange: ClientExchange, candidate: Candidate, n: number): Promise<AttemptOutcome> {
   const { ctx, bus } = scope;
   const provider = candidate.target.provider.name;
-  ctx.provider = provider;
-  ctx.attempts = n;
   let plan: Plan;
   try {
     const planned = exchange.plan(candidate, ctx.id);
@@ -70,6 +68,11 @@ async function attempt(scope: RequestScope, exchange: ClientExchange, candidate:
   } catch (err) {
     if (err instanceof GatewayError) return { committed: false, error: err, reached: false };
     throw err;
+  }
+  // The response headers name who served: nobody, when the gateway answers itself.
+  if (plan.mode !== 'local') {
+    ctx.provider = provider;
+    ctx.attempts = n;
   }
   if (bus.active) {
     const mode = plan.mode === 'embeddings' ? 'translated' : plan.mode;
