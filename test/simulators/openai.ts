@@ -14,10 +14,15 @@
  *
  * Streams replay the recorded gpt-4.1-nano stream (test/fixtures/recorded/openai/openai-text.chunks.txt)
  * as real SSE; the final usage chunk is sent only when `stream_options.include_usage` is set.
+ *
+ * `POST {prefix}/responses` speaks the Responses API (JSON, or the typed event stream with
+ * `stream: true`), deterministically: the same body always gets the same bytes — see
+ * responses-wire.ts for what it answers.
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { listenLocally } from '../helpers/listen.js';
+import { responsesAnswer, responsesStreamEvents, type ResponsesBody } from './responses-wire.js';
 
 export interface RecordedRequest {
   method: string;
@@ -128,6 +133,34 @@ export async function startOpenAISimulator(opts: { apiKey?: string; pathPrefix?:
       if (body.stream === true) return stream(res, body, behaviour);
       res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_sim_123', ...behaviour.headers });
       res.end(JSON.stringify(completion(model, 'Hello from the simulator.')));
+      return;
+    }
+    if (path === `${prefix}/responses`) {
+      const ask = body as ResponsesBody;
+      if (typeof ask.model !== 'string' || ask.input === undefined) {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: "Missing required parameter: 'model' or 'input'.", type: 'invalid_request_error', param: 'model', code: 'missing_required_parameter' } }));
+        return;
+      }
+      if (ask.stream !== true) {
+        res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_sim_responses', ...behaviour.headers });
+        res.end(JSON.stringify(responsesAnswer(ask)));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'x-request-id': 'req_sim_responses_stream', ...behaviour.headers });
+      const events = responsesStreamEvents(ask);
+      let i = 0;
+      const tick = (): void => {
+        if (res.destroyed) return;
+        if (behaviour.dropAfterChunks !== undefined && i >= behaviour.dropAfterChunks) {
+          res.socket?.destroy();
+          return;
+        }
+        if (i >= events.length) return void res.end();
+        res.write(events[i++]);
+        setImmediate(tick);
+      };
+      tick();
       return;
     }
     if (path === `${prefix}/embeddings`) {
