@@ -9,7 +9,7 @@ import { regionFromBedrockHost } from '../providers/bedrock/region-from-host.js'
 import { vertexBaseUrl } from '../providers/vertex/vertex-paths.js';
 import { notActedOn } from './not-acted-on.js';
 import { ConfigError, suggestKey } from './errors.js';
-import { CredentialStore, type CredentialStatus } from '../secrets/credential-store.js';
+import { CredentialStore, credentialIdOf, type CredentialStatus } from '../secrets/credential-store.js';
 import type { Credentials, ProviderRuntime } from '../providers/types.js';
 import { adapterFor } from '../providers/registry.js';
 import { Router, type RouterTarget, type UnavailableTarget } from '../core/router.js';
@@ -249,6 +249,7 @@ function compileRouter(id: string, routerConfig: RouterConfig, ctx: CompileConte
     targets.push({
       provider: runtime,
       credentials: routerCredentials(status.credentials, override),
+      credentialId: credentialIdOf(status),
       fixedModel: spec.model,
       weight: weights > 0 ? spec.weight / weights : 1,
       stats: new TargetStats(discover['default-rtt'], discover['discover-decay'], ctx.clock),

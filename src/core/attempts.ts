@@ -23,8 +23,11 @@ export interface AttemptCandidate {
 }
 
 export type AttemptOutcome =
-  /** The response started (or the client left): stop. */
-  | { committed: true; cancelled?: boolean }
+  /**
+   * The response started (or the client left): stop. `local`: the gateway answered itself for
+   * this candidate (a token estimate), which says nothing about the provider's health.
+   */
+  | { committed: true; cancelled?: boolean; local?: boolean }
   /** Failed before the first byte. `reached`: the provider was contacted (its health judges). */
   | { committed: false; error: GatewayError; reached: boolean };
 
@@ -197,7 +200,7 @@ export async function runAttempts<C extends AttemptCandidate>(
       throw err;
     }
     if (outcome.committed) {
-      if (outcome.cancelled) health.release(admission);
+      if (outcome.cancelled || outcome.local) health.release(admission);
       else {
         const change = health.report('ok', admission, clock());
         if (change !== HealthChange.None) events?.health(change, health, clock());

@@ -36,6 +36,8 @@ import type { RetriesConfig } from '../config/schema.js';
 export interface RouterTarget {
   readonly provider: ProviderRuntime;
   readonly credentials: Credentials;
+  /** Which credential this is, for events and logs (`env:OPENAI_API_KEY`); never the secret. */
+  readonly credentialId?: string;
   /** Set for model-latency / model-weighted targets: this model is always sent. */
   readonly fixedModel?: string;
   /** Normalised share for the weighted strategies. */

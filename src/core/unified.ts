@@ -5,7 +5,7 @@
  * are then tried in list order (fallback). Provider health is the same as the routers'.
  */
 import type { CompiledGateway, ProviderEntry } from '../config/compile.js';
-import type { CredentialStatus } from '../secrets/credential-store.js';
+import { credentialIdOf, type CredentialStatus } from '../secrets/credential-store.js';
 import { TargetStats } from './balance/target-stats.js';
 import { BoundedCache } from './bounded-cache.js';
 import type { Clock } from './clock.js';
@@ -44,6 +44,7 @@ export class UnifiedApi {
       this.targets.set(name, {
         provider: entry.runtime,
         credentials: status.credentials,
+        credentialId: credentialIdOf(status),
         weight: 1,
         stats: new TargetStats(discover['default-rtt'], discover['discover-decay'], this.clock),
         health: compiled.health.for(entry.runtime),

@@ -128,9 +128,36 @@ export interface EmbeddingsCapability {
   parseResponse(body: unknown, target: EmbeddingsTarget): EmbeddingsResponse;
 }
 
+/** What a native attempt needs: the body goes up as the client sent it (model replaced if mapped). */
+export interface NativeTarget {
+  provider: ProviderRuntime;
+  model: string;
+  stream: boolean;
+  /** Client headers the endpoint honours (`anthropic-version`, `anthropic-beta`), when sent. */
+  clientHeaders?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An endpoint the provider serves in the client's own dialect (Anthropic Messages to Anthropic,
+ * Responses to OpenAI): the request needs only a path and credentials, the answer is piped.
+ */
+export interface NativeEndpoint {
+  /** For adapters shared by many providers: whether this one serves the endpoint (default yes). */
+  serves?(provider: ProviderRuntime): boolean;
+  buildRequest(body: Buffer | string, target: NativeTarget): UpstreamRequest;
+}
+
+/** Client dialects other than OpenAI chat that a provider may answer natively. */
+export interface NativeEndpoints {
+  messages?: NativeEndpoint;
+  countTokens?: NativeEndpoint;
+  responses?: NativeEndpoint;
+}
+
 export interface ProviderAdapter {
   /** Adapter family, for logs and docs: `openai-compatible`, `anthropic`, `gemini`, `bedrock`. */
   readonly kind: string;
+  readonly native?: NativeEndpoints;
   /**
    * True when the provider answers in the OpenAI chat dialect exactly, so non-streaming bodies
    * and SSE can be piped to the client byte for byte.

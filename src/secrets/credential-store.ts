@@ -115,6 +115,13 @@ export function discoverCredentials(request: CredentialRequest, env: NodeJS.Proc
   return { found: true, credentials: { kind: 'api-key', key }, variables: [variable], fingerprint: fingerprint(key) };
 }
 
+/** Names a found credential for events and logs — where it came from, never its value. */
+export function credentialIdOf(status: Extract<CredentialStatus, { found: true }>): string {
+  if (status.variables.length > 0) return `env:${status.variables[0]}`;
+  const { credentials } = status;
+  return credentials.kind === 'oauth' ? credentials.source : credentials.kind;
+}
+
 export class CredentialStore {
   private readonly statuses = new Map<string, CredentialStatus>();
 

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { CancelSignal } from '../core/cancel-signal.js';
 import type { InFlight } from './in-flight.js';
+import type { ClientDialect } from '../pipeline/answer-encoder.js';
 import { ALL_RESPONSE_HEADERS, type ResponseHeaderSettings } from './respond.js';
 
 export class RequestContext {
@@ -16,6 +17,8 @@ export class RequestContext {
   interrupted = false;
   provider: string | undefined;
   attempts = 0;
+  /** The client's API, set by the route: errors are rendered in it (OpenAI's when unset). */
+  dialect: ClientDialect | undefined = undefined;
   /** The server's in-flight registry, told when the response closes; and this request's links in it. */
   tracker: InFlight | undefined = undefined;
   inFlightPrev: RequestContext | undefined = undefined;

@@ -8,6 +8,9 @@ import { InFlight } from './in-flight.js';
 import { heldSecrets, tokenSources } from '../secrets/held-secrets.js';
 import { Scrubber } from '../secrets/scrubber.js';
 import { poolLimits } from '../upstream/pool-gate.js';
+import { PipelineEvents } from '../core/pipeline-events.js';
+import type { Policy } from '../policies/policy.js';
+import { ResponseStore } from '../ingress/openai-responses/response-store.js';
 
 export interface Gateway {
   compiled: CompiledGateway;
@@ -28,6 +31,12 @@ export interface Gateway {
   scrubsTokens: boolean;
   /** `dispatcher.max-response-size`: most bytes of one upstream response held in memory. */
   maxResponseBytes: number;
+  /** The pipeline's typed events (audit, metrics, limits subscribe here). */
+  bus: PipelineEvents;
+  /** Checks before routing and bookkeeping after, in order (auth, limits, cache). */
+  policies: Policy[];
+  /** Responses created by translation, for `previous_response_id` (bounded, with a TTL). */
+  responses: ResponseStore;
 }
 
 export function createGateway(compiled: CompiledGateway, { logger, accessLog, events }: Logging): Gateway {
@@ -44,6 +53,9 @@ export function createGateway(compiled: CompiledGateway, { logger, accessLog, ev
     scrubber: new Scrubber(secrets),
     scrubsTokens: sources.length > 0,
     maxResponseBytes: compiled.config.dispatcher['max-response-size'],
+    bus: new PipelineEvents(),
+    policies: [],
+    responses: new ResponseStore({ clock: compiled.clock }),
   };
   // The current token of each source joins the static secrets; a renewal (at most every few
   // minutes) rebuilds the scrubber once.

@@ -71,8 +71,13 @@ export function sendError(ctx: RequestContext, err: GatewayError): void {
     ctx.res.destroy();
     return;
   }
+  if (err.provider) ctx.provider ??= err.provider;
+  if (ctx.dialect) {
+    const rendered = ctx.dialect.renderError(err);
+    sendJson(ctx, rendered.status, rendered.body, rendered.headers);
+    return;
+  }
   const extra: OutgoingHttpHeaders = {};
   if (err.retryAfter !== undefined) extra['retry-after'] = String(err.retryAfter);
-  if (err.provider) ctx.provider ??= err.provider;
   sendJson(ctx, err.status, err.toBody(), extra);
 }

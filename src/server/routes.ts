@@ -1,9 +1,10 @@
 /**
  * The route table, matched by path segments (no regular expressions per request):
  *   GET  /health
- *   POST /router/{id}[/v1]/chat/completions · /embeddings · GET /models
- *   POST /ai[/v1]/chat/completions · /embeddings · GET /models
- *   POST /v1/chat/completions · /embeddings · GET /models   (the unified API at the root)
+ *   POST /router/{id}[/v1]/chat/completions · /embeddings · /responses · /messages
+ *        · /messages/count_tokens · GET /models
+ *   POST /ai[/v1]/…   the same endpoints on the unified API (`provider/model`)
+ *   POST /v1/…        the unified API at the root (an SDK with baseURL http://host:8080/v1)
  *   ANY  /{provider}/{path}          passthrough, for configured and built-in provider names only
  * Anything else is 404.
  */
@@ -11,8 +12,12 @@ import { GatewayError } from '../core/gateway-error.js';
 import type { UnifiedApi } from '../core/unified.js';
 import type { RequestContext } from './context.js';
 import type { Gateway } from './gateway.js';
-import { handleChat, type ChatRoute } from './handlers/chat.js';
-import { handleEmbeddings } from './handlers/embeddings.js';
+import { handleChat, handleEmbeddings } from './handlers/chat.js';
+import { handleCountTokens, handleMessages } from './handlers/messages.js';
+import { handleResponses } from './handlers/responses.js';
+import type { PipelineRoute } from '../pipeline/run.js';
+import { anthropicMessagesDialect } from '../ingress/anthropic-messages/dialect.js';
+import { openAIResponsesDialect } from '../ingress/openai-responses/dialect.js';
 import { listRouterModels, listUnifiedModels } from './handlers/models.js';
 import { handlePassthrough } from './handlers/passthrough.js';
 import { passthroughRest } from './passthrough-path.js';
@@ -57,10 +62,22 @@ async function dispatchApi(
   method: string,
   fullPath: string,
   endpoint: string,
-  route: ChatRoute,
+  route: PipelineRoute,
   listModels: () => void,
 ): Promise<void> {
   switch (endpoint) {
+    case 'messages':
+    case 'messages/count_tokens':
+      // From here on errors are Anthropic-shaped, so the Anthropic SDK raises its own classes.
+      ctx.dialect = anthropicMessagesDialect;
+      if (method !== 'POST') throw methodNotAllowed(ctx, method, fullPath, 'POST');
+      requireJson(ctx);
+      return endpoint === 'messages' ? handleMessages(gw, ctx, route) : handleCountTokens(gw, ctx, route);
+    case 'responses':
+      ctx.dialect = openAIResponsesDialect;
+      if (method !== 'POST') throw methodNotAllowed(ctx, method, fullPath, 'POST');
+      requireJson(ctx);
+      return handleResponses(gw, ctx, route);
     case 'chat/completions':
       if (method !== 'POST') throw methodNotAllowed(ctx, method, fullPath, 'POST');
       requireJson(ctx);
@@ -73,7 +90,7 @@ async function dispatchApi(
       if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(ctx, method, fullPath, 'GET, HEAD');
       return listModels();
     default:
-      throw notFound(fullPath, 'Supported here: chat/completions, embeddings, models.');
+      throw notFound(fullPath, 'Supported here: chat/completions, embeddings, responses, messages, messages/count_tokens, models.');
   }
 }
 
@@ -87,6 +104,10 @@ export async function route(gw: Gateway, unified: UnifiedApi, ctx: RequestContex
   const segments = trimmed.split('/');
   // segments[0] is '' (the path starts with '/').
   const first = segments[1] ?? '';
+
+  // Anthropic clients read only Anthropic-shaped errors: every failure on a Messages path is one.
+  const last = segments[segments.length - 1];
+  if (last === 'messages' || (last === 'count_tokens' && segments[segments.length - 2] === 'messages')) ctx.dialect = anthropicMessagesDialect;
 
   if (first === 'health' && segments.length === 2) {
     if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(ctx, method, path, 'GET, HEAD');

@@ -159,14 +159,30 @@ export function reasoningEffortFor(budget: number): 'low' | 'medium' | 'high' {
   return 'high';
 }
 
-function decode(raw: Buffer, headers: IncomingHttpHeaders | undefined, countOnly: boolean): DecodedMessagesRequest {
+/** The body parsed and its model checked: all a route that leads to Anthropic itself needs. */
+export function parseMessagesBody(raw: Buffer): Record<string, unknown> & { model: string } {
   const body = parseJsonBody(raw);
-  // First: the conversion re-serialises tool inputs, which a body nested too deeply would overflow.
-  checkTree(body, '', 1, mayHoldLoneSurrogate(raw));
   const { model } = body;
   if (model === undefined || model === null) throw missing('model');
   if (typeof model !== 'string') throw invalidType('model', 'a string', model);
   if (model.trim() === '') throw invalidValue('model', 'a model name such as "claude-sonnet-4-5" is required.');
+  return body as Record<string, unknown> & { model: string };
+}
+
+function decode(raw: Buffer, headers: IncomingHttpHeaders | undefined, countOnly: boolean): DecodedMessagesRequest {
+  return decodeMessagesBody(parseMessagesBody(raw), raw, headers, countOnly);
+}
+
+/** The translation of a parsed body (`parseMessagesBody`) for a provider other than Anthropic. */
+export function decodeMessagesBody(
+  body: Record<string, unknown> & { model: string },
+  raw: Buffer,
+  headers: IncomingHttpHeaders | undefined,
+  countOnly: boolean,
+): DecodedMessagesRequest {
+  // First: the conversion re-serialises tool inputs, which a body nested too deeply would overflow.
+  checkTree(body, '', 1, mayHoldLoneSurrogate(raw));
+  const { model } = body;
   const messages: ChatMessage[] = [];
   const request: ChatRequest = { model, messages };
   const anthropic: AnthropicContext = { model, stream: false };

@@ -33,6 +33,8 @@ export function createAzureAdapter(): ProviderAdapter {
   return {
     kind: 'azure',
     pipesChat: true,
+    // Azure serves the Responses API on its v1 paths: Responses clients are answered natively.
+    native: { responses: { buildRequest: (body, target) => azureJsonRequest(target.provider, 'responses', target.model, body) } },
     chat: {
       // On deployment paths Azure ignores the body's `model`, so the client's bytes go up as they came.
       buildRequest: (req, target) => azureJsonRequest(target.provider, 'chat/completions', target.model, jsonBody(target, req, target.model)),

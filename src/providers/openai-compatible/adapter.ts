@@ -3,7 +3,7 @@
  * `base-url`). Bodies go up almost untouched and come back piped byte for byte.
  */
 import type { ChatCompletion, ChatRequest } from '../../core/chat-types.js';
-import type { ProviderAdapter, UpstreamRequest, ChatTarget, ProviderRuntime } from '../types.js';
+import type { NativeEndpoint, ProviderAdapter, UpstreamRequest, ChatTarget, ProviderRuntime } from '../types.js';
 import { mapOpenAIError } from './errors.js';
 import { OpenAIStreamRelay } from './stream.js';
 import { openAIJsonRequest, parseOpenAIEmbeddings } from './embeddings.js';
@@ -41,9 +41,19 @@ export function bearerAuth(req: UpstreamRequest, credentials: import('../types.j
   if (credentials.kind === 'api-key') req.headers.authorization = `Bearer ${credentials.key}`;
 }
 
+/**
+ * The Responses API is OpenAI's own: other OpenAI-compatible servers mostly lack it, so only
+ * OpenAI (by name or by host) is sent Responses requests natively; the rest get chat.
+ */
+const openAIResponses: NativeEndpoint = {
+  serves: (provider) => provider.name === 'openai' || provider.baseUrl.hostname === 'api.openai.com',
+  buildRequest: (body, target) => openAIJsonRequest(target.provider, 'responses', body),
+};
+
 export function createOpenAICompatibleAdapter(kind = 'openai-compatible'): ProviderAdapter {
   return {
     kind,
+    native: { responses: openAIResponses },
     pipesChat: true,
     chat: {
       buildRequest: buildOpenAIChatRequest,

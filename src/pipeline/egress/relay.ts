@@ -1,0 +1,55 @@
+/**
+ * Egress for an answer already in the client's dialect: upstream bytes relayed as they come,
+ * with backpressure. Committed at the first byte, not at the status line, so a body that breaks
+ * (or ends) before anything reached the client is still a failed attempt the loop can retry.
+ */
+import type { SinkHeaders } from '../../core/client-sink.js';
+import type { GatewayError } from '../../core/gateway-error.js';
+import type { UpstreamBody } from '../../upstream/upstream-body.js';
+import type { OpenAnswer } from './open-answer.js';
+
+/**
+ * Resolves once the first byte went to the client (undefined), or with the failure when the body
+ * broke or ended before that. `streamError` renders a break after the start as the dialect's
+ * error event; without it (a JSON body) the connection is reset, which clients read as truncation.
+ */
+export function relay(
+  answer: OpenAnswer,
+  body: UpstreamBody,
+  status: number,
+  headers: SinkHeaders,
+  streamError: ((error: GatewayError) => string) | undefined,
+  onFirstByte: () => void,
+  onEnd: (ok: boolean, error?: GatewayError) => void,
+): Promise<GatewayError | undefined> {
+  const { sink } = answer.scope;
+  return new Promise((resolve) => {
+    let started = false;
+    body.read({
+      data(chunk) {
+        if (!started) {
+          started = true;
+          sink.head(status, headers);
+          // Listeners on the client only once it is ours: a failed attempt leaves none.
+          sink.onDrain(() => body.resume());
+          onFirstByte();
+          resolve(undefined);
+        }
+        if (!sink.write(chunk)) body.pause();
+      },
+      end() {
+        if (!started) return resolve(answer.empty());
+        sink.end();
+        onEnd(true);
+      },
+      error(err) {
+        if (!started) return resolve(answer.lost(err, false));
+        if (sink.gone) return onEnd(false);
+        const lost = answer.lost(err, true);
+        onEnd(false, lost);
+        if (streamError) sink.end(streamError(lost));
+        else sink.destroy();
+      },
+    });
+  });
+}

@@ -1,0 +1,114 @@
+/**
+ * The request pipeline, the same for every endpoint:
+ *
+ *   ingress (decode, in the handler) → policies before → router candidates → attempt loop:
+ *     plan (the exchange) → send (talks to the upstream only) → egress (commits to the sink)
+ *   → policies after
+ *
+ * Typed events go to the bus as they happen (request, attempt start/end, first byte, usage,
+ * done); none is built when nobody subscribes, and no subscriber is waited for.
+ */
+import { runAttempts, type AttemptOutcome } from '../core/attempts.js';
+import { GatewayError } from '../core/gateway-error.js';
+import type { RequestDone } from '../core/pipeline-events.js';
+import type { Candidate } from '../core/router.js';
+import type { RetryPolicy } from '../core/retry-policy.js';
+import type { RouteTimeouts } from '../core/route-timeouts.js';
+import { policiesAfter, policiesBefore, type PolicyRequest } from '../policies/policy.js';
+import type { RequestContext } from '../server/context.js';
+import type { Gateway } from '../server/gateway.js';
+import { sendError } from '../server/respond.js';
+import { commitJson, commitPiped, commitTranslated } from './egress/commit.js';
+import { attemptEmbeddings } from './embeddings-attempt.js';
+import type { ClientExchange, Plan } from './exchange.js';
+import { RequestScope } from './request-scope.js';
+import { sendAttempt } from './send-attempt.js';
+
+/** A router or the unified API, as the pipeline sees it. */
+export interface PipelineRoute {
+  candidates(model: string): readonly Candidate[];
+  readonly policy: RetryPolicy;
+  readonly timeouts: RouteTimeouts;
+  /** Names the route in errors and events (`Router "x"`, `/ai`). */
+  readonly label: string;
+}
+
+/** Which credential an attempt spends, as events name it. */
+const credentialOf = (candidate: Candidate): string => candidate.target.credentialId ?? candidate.target.provider.name;
+
+async function execute(scope: RequestScope, exchange: ClientExchange, candidate: Candidate, plan: Plan): Promise<AttemptOutcome> {
+  switch (plan.mode) {
+    case 'local':
+      commitJson(scope, 200, plan.body);
+      return { committed: true, local: true };
+    case 'embeddings':
+      return attemptEmbeddings(scope, candidate, plan);
+    case 'piped': {
+      const sent = await sendAttempt(scope, candidate, plan.request, plan.stream);
+      if (!sent.ok) return sent.outcome;
+      return commitPiped(scope, exchange.dialect, candidate, plan, sent.response, sent.startedAt);
+    }
+    case 'translated': {
+      const sent = await sendAttempt(scope, candidate, plan.request, plan.target.stream);
+      if (!sent.ok) return sent.outcome;
+      return commitTranslated(scope, candidate, plan, sent.response, sent.startedAt);
+    }
+  }
+}
+
+async function attempt(scope: RequestScope, exchange: ClientExchange, candidate: Candidate, n: number): Promise<AttemptOutcome> {
+  const { ctx, bus } = scope;
+  const provider = candidate.target.provider.name;
+  ctx.provider = provider;
+  ctx.attempts = n;
+  let plan: Plan;
+  try {
+    plan = await exchange.plan(candidate, ctx.id);
+  } catch (err) {
+    if (err instanceof GatewayError) return { committed: false, error: err, reached: false };
+    throw err;
+  }
+  if (bus.active) {
+    const mode = plan.mode === 'embeddings' ? 'translated' : plan.mode;
+    bus.emit({ type: 'attempt_start', requestId: ctx.id, attempt: n, provider, model: candidate.model, credential: credentialOf(candidate), mode, at: scope.clock() });
+  }
+  const outcome = await execute(scope, exchange, candidate, plan);
+  if (bus.active) {
+    const error = outcome.committed ? undefined : outcome.error;
+    bus.emit({ type: 'attempt_end', requestId: ctx.id, attempt: n, provider, credential: credentialOf(candidate), ok: outcome.committed && !outcome.cancelled, error, at: scope.clock() });
+  }
+  return outcome;
+}
+
+function doneEvent(ctx: RequestContext): RequestDone {
+  const { res } = ctx;
+  const outcome = ctx.interrupted ? 'interrupted' : ctx.clientGone ? 'client_gone' : res.statusCode >= 400 ? 'error' : 'ok';
+  return { type: 'done', requestId: ctx.id, status: res.headersSent ? res.statusCode : 499, provider: ctx.provider, attempts: ctx.attempts, outcome, ms: ctx.elapsedMs() };
+}
+
+export async function runPipeline(gw: Gateway, ctx: RequestContext, route: PipelineRoute, exchange: ClientExchange): Promise<void> {
+  const { bus, policies } = gw;
+  const observed = bus.active || policies.length > 0;
+  let request: PolicyRequest | undefined;
+  if (observed) {
+    request = { requestId: ctx.id, endpoint: exchange.endpoint, route: route.label, model: exchange.model, stream: exchange.stream, headers: ctx.req.headers };
+    const seen = request;
+    if (bus.active) bus.emit({ type: 'request', requestId: ctx.id, endpoint: exchange.endpoint, route: route.label, model: exchange.model, stream: exchange.stream, at: gw.compiled.clock() });
+    ctx.onClose(() => {
+      const done = doneEvent(ctx);
+      if (bus.active) bus.emit(done);
+      policiesAfter(policies, seen, done);
+    });
+  }
+  if (policies.length > 0) {
+    const refused = await policiesBefore(policies, request as PolicyRequest);
+    if (refused) {
+      if (!ctx.clientGone) sendError(ctx, refused);
+      return;
+    }
+  }
+  const candidates = route.candidates(exchange.model);
+  const scope = new RequestScope(gw, ctx, route.timeouts, route.label);
+  const failure = await runAttempts(candidates, route.policy, scope, (candidate, n) => attempt(scope, exchange, candidate, n));
+  if (failure && !ctx.clientGone) sendError(ctx, failure);
+}
