@@ -44,9 +44,9 @@ describe('Vercel AI SDK, default openai(model)', () => {
     await servedAt('/router/via-anthropic/v1/responses');
   });
 
-  test('streamText with a tool, translated (router to Gemini): the call streams, the tool runs, its result reaches Gemini', async () => {
+  test('streamText with a tool, translated (router to Bedrock): the call streams, the tool runs, the next step refers to stored items', async () => {
     executed.length = 0;
-    const result = streamText({ model: aiSdk('via-gemini')('gpt-4o-mini'), prompt: 'Weather in Paris?', tools: { weather }, stopWhen: stepCountIs(2), maxRetries: 0 });
+    const result = streamText({ model: aiSdk('via-bedrock')('gpt-4o-mini'), prompt: 'Weather in Paris?', tools: { weather }, stopWhen: stepCountIs(2), maxRetries: 0 });
     const parts: string[] = [];
     for await (const part of result.fullStream) {
       parts.push(part.type);
@@ -59,9 +59,13 @@ describe('Vercel AI SDK, default openai(model)', () => {
     assert.equal(executed.length >= 1, true, 'the tool ran');
     assert.ok(parts.includes('tool-input-delta') || parts.includes('tool-call'), parts.join());
     assert.equal(steps.length, 2, 'a second step was sent with the tool result');
-    const sent = JSON.stringify(lastUpstream(fleet.target('gemini')).body);
-    assert.ok(sent.includes('client-tool-result-marker'), `the tool result (the earlier call referenced by item id) reaches Gemini: ${sent}`);
-    assert.ok(sent.includes('functionCall'), 'the earlier call is in the history');
+    const posted = (steps[1]!.request.body as { input: Array<{ type?: string }> }).input;
+    assert.ok(posted.some((i) => i.type === 'item_reference'), `the AI SDK refers to the stored answer by id: ${JSON.stringify(posted)}`);
+    const messages = (lastUpstream(fleet.target('bedrock')).body as { messages: Array<{ role: string; content: Array<Record<string, unknown>> }> }).messages;
+    assert.deepEqual(messages.map((m) => m.role), ['user', 'assistant', 'user']);
+    assert.ok(messages[1]!.content.some((b) => b.text === 'Let me check.'), `the referenced text is resolved from the store: ${JSON.stringify(messages[1])}`);
+    assert.ok(messages[1]!.content.some((b) => b.toolUse), 'the earlier call is in the history');
+    assert.ok(JSON.stringify(messages[2]).includes('client-tool-result-marker'), 'the tool result reaches Bedrock');
   });
 
   test('generateText native (router to OpenAI): the Responses body reaches OpenAI, its answer comes back', async () => {

@@ -100,6 +100,22 @@ describe('previous_response_id', () => {
     assert.ok(JSON.stringify(toolResult).includes('state-sunny-marker'));
   });
 
+  test('continued on OpenAI, a response made via Anthropic is translated (only the gateway holds it): chat with the history', async () => {
+    const first = await client.responses.create({ model: fleet.target('anthropic').model, input: 'cross-provider-turn-1' });
+    const before = fleet.openai.requests.length;
+    const second = await client.responses.create({ model: 'openai/gpt-4o-mini', input: 'cross-provider-turn-2', previous_response_id: first.id });
+    assert.equal(second.previous_response_id, first.id);
+    assert.equal(second.output_text, 'Hello from the simulator.', "the simulator's chat answer, as a Response");
+    assert.equal(fleet.openai.requests.length, before + 1);
+    const up = lastUpstream(fleet.target('openai'));
+    assert.equal(up.path, '/v1/chat/completions');
+    assert.deepEqual(up.body.messages, [
+      { role: 'user', content: 'cross-provider-turn-1' },
+      { role: 'assistant', content: first.output_text },
+      { role: 'user', content: 'cross-provider-turn-2' },
+    ]);
+  });
+
   test('an unknown id is a 404 NotFoundError with code previous_response_not_found; nothing is sent upstream', async () => {
     const anthropic = fleet.target('anthropic');
     const before = anthropic.requests().length;
