@@ -79,6 +79,21 @@ describe('OpenAI, native', () => {
     assert.equal((JSON.parse(got.text) as { previous_response_id: string }).previous_response_id, 'resp_held_by_openai_0123');
   });
 
+  test('a native stream that breaks off ends with an error event the SDK raises', async () => {
+    fleet.openai.setNext({ dropAfterChunks: 4 });
+    const client = new OpenAI({ baseURL: fleet.routerUrl('via-openai'), apiKey: CLIENT_KEY, maxRetries: 0 });
+    const stream = client.responses.stream({ model: 'gpt-4o-mini', input: 'hi' });
+    const events: OpenAI.Responses.ResponseStreamEvent[] = [];
+    stream.on('event', (e) => events.push(e));
+    const err = await stream.finalResponse().then(
+      () => assert.fail('the stream must fail'),
+      (e: unknown) => e,
+    );
+    assert.ok(err);
+    assert.deepEqual(events.slice(0, 4).map((e) => e.type), ['response.created', 'response.in_progress', 'response.output_item.added', 'response.content_part.added']);
+    assert.equal(events.at(-1)?.type, 'error', events.map((e) => e.type).join());
+  });
+
   test("OpenAI's own 400 comes back as OpenAI sent it, as the SDK's BadRequestError", async () => {
     fleet.openai.setNext({ status: 400, body: { error: { message: "Invalid value: 'bogus'. Supported values are: 'auto'.", type: 'invalid_request_error', param: 'truncation', code: 'invalid_value' } } });
     const client = new OpenAI({ baseURL: fleet.routerUrl('via-openai'), apiKey: CLIENT_KEY, maxRetries: 0 });

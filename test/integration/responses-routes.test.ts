@@ -77,6 +77,17 @@ describe('routes', () => {
     assert.equal(fleet.anthropic.requests.length, before + 1);
   });
 
+  test('an input_image (data URL) becomes an Anthropic image block', async () => {
+    const pixel = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+    const r = await sdk(fleet.routerUrl('via-anthropic')).responses.create({
+      model: 'claude-haiku-4-5',
+      input: [{ role: 'user', content: [{ type: 'input_text', text: 'What is this?' }, { type: 'input_image', image_url: `data:image/png;base64,${pixel}`, detail: 'auto' }] }],
+    });
+    assert.equal(r.status, 'completed');
+    const content = (lastUpstream(fleet.target('anthropic')).body as { messages: Array<{ content: unknown[] }> }).messages[0]!.content;
+    assert.deepEqual(content, [{ type: 'text', text: 'What is this?' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: pixel } }]);
+  });
+
   test('an unknown router is a 404 in OpenAI shape', async () => {
     const err = await rejection(sdk(fleet.routerUrl('no-such-router')).responses.create({ model: 'gpt-4o-mini', input: 'hi' }));
     assert.ok(err instanceof OpenAI.NotFoundError, String(err));
