@@ -18,7 +18,6 @@ import type { UpstreamClient, UpstreamTimeouts } from '../upstream/client.js';
 import type { RequestContext } from '../server/context.js';
 import type { Gateway } from '../server/gateway.js';
 import { markInterrupted } from '../server/request-log.js';
-import { ResponseSink } from '../server/response-sink.js';
 
 export class RequestScope implements AttemptScope, AttemptEvents {
   readonly signal: CancelSignal;
@@ -35,7 +34,6 @@ export class RequestScope implements AttemptScope, AttemptEvents {
   readonly requestId: string;
   readonly log: EventLog;
   readonly bus: PipelineEvents;
-  readonly sink: ClientSink;
   readonly events: AttemptEvents = this;
   timedOut = false;
   private readonly timer: NodeJS.Timeout;
@@ -43,6 +41,8 @@ export class RequestScope implements AttemptScope, AttemptEvents {
   constructor(
     private readonly gw: Gateway,
     readonly ctx: RequestContext,
+    /** Where the egress commits the answer. */
+    readonly sink: ClientSink,
     timeouts: RouteTimeouts,
     readonly label: string,
   ) {
@@ -59,7 +59,6 @@ export class RequestScope implements AttemptScope, AttemptEvents {
     this.requestId = ctx.id;
     this.log = gw.events;
     this.bus = gw.bus;
-    this.sink = new ResponseSink(ctx);
     this.timer = setTimeout(this.onDeadline, timeouts.totalMs);
     ctx.onClose(this.dispose);
   }

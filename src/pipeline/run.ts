@@ -23,6 +23,7 @@ import { attemptEmbeddings } from './embeddings-attempt.js';
 import type { ClientExchange, Plan } from './exchange.js';
 import { RequestScope } from './request-scope.js';
 import { sendAttempt } from './send-attempt.js';
+import { ResponseSink } from '../server/response-sink.js';
 
 /** A router or the unified API, as the pipeline sees it. */
 export interface PipelineRoute {
@@ -63,7 +64,9 @@ async function attempt(scope: RequestScope, exchange: ClientExchange, candidate:
   ctx.attempts = n;
   let plan: Plan;
   try {
-    plan = await exchange.plan(candidate, ctx.id);
+    const planned = exchange.plan(candidate, ctx.id);
+    // Awaited only when it is a promise: a plain value would still cost a turn of the event loop.
+    plan = planned instanceof Promise ? await planned : planned;
   } catch (err) {
     if (err instanceof GatewayError) return { committed: false, error: err, reached: false };
     throw err;
@@ -72,11 +75,10 @@ async function attempt(scope: RequestScope, exchange: ClientExchange, candidate:
     const mode = plan.mode === 'embeddings' ? 'translated' : plan.mode;
     bus.emit({ type: 'attempt_start', requestId: ctx.id, attempt: n, provider, model: candidate.model, credential: credentialOf(candidate), mode, at: scope.clock() });
   }
+  if (!bus.active) return execute(scope, exchange, candidate, plan);
   const outcome = await execute(scope, exchange, candidate, plan);
-  if (bus.active) {
-    const error = outcome.committed ? undefined : outcome.error;
-    bus.emit({ type: 'attempt_end', requestId: ctx.id, attempt: n, provider, credential: credentialOf(candidate), ok: outcome.committed && !outcome.cancelled, error, at: scope.clock() });
-  }
+  const error = outcome.committed ? undefined : outcome.error;
+  bus.emit({ type: 'attempt_end', requestId: ctx.id, attempt: n, provider, credential: credentialOf(candidate), ok: outcome.committed && !outcome.cancelled, error, at: scope.clock() });
   return outcome;
 }
 
@@ -108,7 +110,7 @@ export async function runPipeline(gw: Gateway, ctx: RequestContext, route: Pipel
     }
   }
   const candidates = route.candidates(exchange.model);
-  const scope = new RequestScope(gw, ctx, route.timeouts, route.label);
+  const scope = new RequestScope(gw, ctx, new ResponseSink(ctx), route.timeouts, route.label);
   const failure = await runAttempts(candidates, route.policy, scope, (candidate, n) => attempt(scope, exchange, candidate, n));
   if (failure && !ctx.clientGone) sendError(ctx, failure);
 }

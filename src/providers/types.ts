@@ -133,6 +133,8 @@ export interface NativeTarget {
   provider: ProviderRuntime;
   model: string;
   stream: boolean;
+  /** The client's body, parsed (for endpoints that must reshape it, as Vertex does). */
+  parsed: Readonly<Record<string, unknown>>;
   /** Client headers the endpoint honours (`anthropic-version`, `anthropic-beta`), when sent. */
   clientHeaders?: Readonly<Record<string, string>>;
 }
@@ -142,8 +144,8 @@ export interface NativeTarget {
  * Responses to OpenAI): the request needs only a path and credentials, the answer is piped.
  */
 export interface NativeEndpoint {
-  /** For adapters shared by many providers: whether this one serves the endpoint (default yes). */
-  serves?(provider: ProviderRuntime): boolean;
+  /** Whether this provider and model serve the endpoint natively (default yes). */
+  serves?(provider: ProviderRuntime, model: string): boolean;
   buildRequest(body: Buffer | string, target: NativeTarget): UpstreamRequest;
 }
 

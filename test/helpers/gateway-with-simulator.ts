@@ -31,14 +31,20 @@ export function gatewayWithSimulator<S extends { url: string; close(): Promise<v
 }
 
 /**
- * OpenAI and Anthropic both at one simulator, with routers `oa` (openai only) and `an`
- * (anthropic only); `extra` is more top-level YAML.
+ * OpenAI and Anthropic both at one simulator (or each at its own, `anthropicUrl`), with routers
+ * `oa` (openai only) and `an` (anthropic only); `extra` is more top-level YAML, `models` the
+ * providers' model lists.
  */
-export function openaiAndAnthropicAt(simUrl: string, extra = ''): string {
+export function openaiAndAnthropicAt(
+  simUrl: string,
+  extra = '',
+  options: { anthropicUrl?: string; openaiModels?: string[]; anthropicModels?: string[] } = {},
+): string {
+  const models = (list: string[] | undefined): string => (list ? `, models: [${list.join(', ')}]` : '');
   return `
 providers:
-  openai: { base-url: "${simUrl}" }
-  anthropic: { base-url: "${simUrl}" }
+  openai: { base-url: "${simUrl}"${models(options.openaiModels)} }
+  anthropic: { base-url: "${options.anthropicUrl ?? simUrl}"${models(options.anthropicModels)} }
 routers:
   oa:
     load-balance:

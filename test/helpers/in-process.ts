@@ -16,7 +16,7 @@ import { parseConfigText } from '../../src/config/load.js';
 import { compileGateway, type CompiledGateway } from '../../src/config/compile.js';
 import { seededRandom } from '../../src/core/balance/strategy.js';
 import { createLogging } from '../../src/observability/logger.js';
-import { createGateway } from '../../src/server/gateway.js';
+import { createGateway, type Gateway } from '../../src/server/gateway.js';
 import { createHttpServer, type GatewayServer } from '../../src/server/http-server.js';
 
 export type LogLine = Record<string, unknown>;
@@ -26,6 +26,8 @@ export interface InProcessGateway {
   port: number;
   server: GatewayServer;
   compiled: CompiledGateway;
+  /** The gateway's shared state: its event bus and policies, for tests that observe or extend the pipeline. */
+  gateway: Gateway;
   logs(): string;
   /** Every log line written so far, parsed. */
   lines(): LogLine[];
@@ -57,6 +59,7 @@ export async function startInProcess(options: { config?: string; env?: Record<st
     port: listening.port,
     server,
     compiled,
+    gateway,
     logs: () => lines,
     lines: parsed,
     async waitForLine(match, timeoutMs = 3_000) {

@@ -202,3 +202,25 @@ describe('Azure in model mapping', () => {
     assert.throws(() => deployed?.candidates('claude-haiku-4-5'), /has no provider for model "claude-haiku-4-5"/);
   });
 });
+
+describe('Azure: the Responses API, natively', () => {
+  const native = adapter.native?.responses;
+
+  test('on the v1 path; the client’s bytes when the model is no listed deployment', () => {
+    assert.ok(native);
+    const raw = Buffer.from('{"model":"gpt-4o-mini","input":"hi"}');
+    const provider = runtime();
+    const req = native.buildRequest(raw, { provider, model: 'gpt-4o-mini', stream: false, parsed: JSON.parse(raw.toString()) as Record<string, unknown> });
+    assert.equal(req.path, '/openai/v1/responses');
+    assert.equal(req.body, raw);
+  });
+
+  test('a model listed in `deployments` is sent under its deployment’s name (v1 bodies name the deployment)', () => {
+    assert.ok(native);
+    const raw = Buffer.from('{"model":"gpt-4o-mini","input":"hi"}');
+    const provider = runtime({ deployments: new Map([['gpt-4o-mini', 'prod-mini']]), apiVersion: '2024-10-21' });
+    const req = native.buildRequest(raw, { provider, model: 'gpt-4o-mini', stream: false, parsed: JSON.parse(raw.toString()) as Record<string, unknown> });
+    assert.equal(req.path, '/openai/v1/responses');
+    assert.deepEqual(JSON.parse(String(req.body)), { model: 'prod-mini', input: 'hi' });
+  });
+});

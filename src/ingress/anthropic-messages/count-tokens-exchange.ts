@@ -10,6 +10,7 @@ import { countTokensEstimate } from './count-tokens.js';
 import { decodeMessagesBody, type DecodedMessagesRequest } from './decode.js';
 import { anthropicMessagesDialect } from './dialect.js';
 import { nativeBody } from '../../pipeline/native-body.js';
+import { anthropicHeaders } from './messages-exchange.js';
 
 type Body = Record<string, unknown> & { model: string };
 
@@ -31,13 +32,9 @@ export class CountTokensExchange implements ClientExchange {
   async plan(candidate: Candidate): Promise<Plan> {
     const { provider } = candidate.target;
     const native = provider.adapter.native?.countTokens;
-    if (native && (native.serves?.(provider) ?? true)) {
-      const version = this.headers['anthropic-version'];
-      const beta = this.headers['anthropic-beta'];
-      const clientHeaders: Record<string, string> = {};
-      if (typeof version === 'string') clientHeaders['anthropic-version'] = version;
-      if (typeof beta === 'string') clientHeaders['anthropic-beta'] = beta;
-      const request = native.buildRequest(nativeBody(this.raw, this.body, candidate.model), { provider, model: candidate.model, stream: false, clientHeaders });
+    if (native && (native.serves?.(provider, candidate.model) ?? true)) {
+      const clientHeaders = anthropicHeaders(this.headers);
+      const request = native.buildRequest(nativeBody(this.raw, this.body, candidate.model), { provider, model: candidate.model, stream: false, parsed: this.body, clientHeaders });
       return { mode: 'piped', request, stream: false };
     }
     this.decoded ??= decodeMessagesBody(this.body, this.raw, this.headers, true);

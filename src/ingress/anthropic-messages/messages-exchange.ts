@@ -15,7 +15,7 @@ import { reasons } from './thinking-target.js';
 type Body = Record<string, unknown> & { model: string };
 
 /** The client headers an Anthropic upstream honours. */
-function anthropicHeaders(headers: IncomingHttpHeaders): Record<string, string> | undefined {
+export function anthropicHeaders(headers: IncomingHttpHeaders): Record<string, string> | undefined {
   let out: Record<string, string> | undefined;
   for (const name of ['anthropic-version', 'anthropic-beta'] as const) {
     const value = headers[name];
@@ -51,8 +51,8 @@ export class MessagesExchange implements ClientExchange {
   plan(candidate: Candidate, requestId: string): Plan {
     const { provider } = candidate.target;
     const native: NativeEndpoint | undefined = provider.adapter.native?.messages;
-    if (native && (native.serves?.(provider) ?? true)) {
-      const request = native.buildRequest(nativeBody(this.raw, this.body, candidate.model), { provider, model: candidate.model, stream: this.stream, clientHeaders: this.clientHeaders });
+    if (native && (native.serves?.(provider, candidate.model) ?? true)) {
+      const request = native.buildRequest(nativeBody(this.raw, this.body, candidate.model), { provider, model: candidate.model, stream: this.stream, parsed: this.body, clientHeaders: this.clientHeaders });
       return { mode: 'piped', request, stream: this.stream };
     }
     const { request: chat, anthropic } = this.translated();

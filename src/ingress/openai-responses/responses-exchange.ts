@@ -49,8 +49,8 @@ export class ResponsesExchange implements ClientExchange {
   plan(candidate: Candidate, requestId: string): Plan {
     const { provider } = candidate.target;
     const native = provider.adapter.native?.responses;
-    if (native && !this.ours && (native.serves?.(provider) ?? true)) {
-      const request = native.buildRequest(nativeBody(this.raw, this.body, candidate.model), { provider, model: candidate.model, stream: this.stream });
+    if (native && !this.ours && (native.serves?.(provider, candidate.model) ?? true)) {
+      const request = native.buildRequest(nativeBody(this.raw, this.body, candidate.model), { provider, model: candidate.model, stream: this.stream, parsed: this.body });
       return { mode: 'piped', request, stream: this.stream };
     }
     this.decoded ??= responsesToChat(this.body, this.raw.length, this.store);

@@ -8,7 +8,7 @@
 import type { ChatCompletion } from '../../core/chat-types.js';
 import { jsonBody } from '../openai-compatible/adapter.js';
 import { parseOpenAIEmbeddings } from '../openai-compatible/embeddings.js';
-import type { Credentials, ProviderAdapter, ProviderRuntime, UpstreamRequest } from '../types.js';
+import type { Credentials, NativeEndpoint, NativeTarget, ProviderAdapter, ProviderRuntime, UpstreamRequest } from '../types.js';
 import { azurePath } from './azure-paths.js';
 import { mapAzureError } from './azure-errors.js';
 import { createAzureStreamTranslator } from './azure-stream.js';
@@ -29,12 +29,23 @@ export function azureKeyAuth(req: UpstreamRequest, credentials: Credentials): vo
   if (credentials.kind === 'api-key') req.headers['api-key'] = credentials.key;
 }
 
+/**
+ * Azure serves the Responses API on its v1 paths only, where the body's `model` is the
+ * deployment: a model listed in `deployments` is sent under its deployment's name.
+ */
+const azureResponses: NativeEndpoint = {
+  buildRequest(body, target: NativeTarget) {
+    const deployment = target.provider.deployments?.get(target.model);
+    const sent = deployment === undefined || deployment === target.parsed.model ? body : JSON.stringify({ ...target.parsed, model: deployment });
+    return azureJsonRequest(target.provider, 'responses', target.model, sent);
+  },
+};
+
 export function createAzureAdapter(): ProviderAdapter {
   return {
     kind: 'azure',
     pipesChat: true,
-    // Azure serves the Responses API on its v1 paths: Responses clients are answered natively.
-    native: { responses: { buildRequest: (body, target) => azureJsonRequest(target.provider, 'responses', target.model, body) } },
+    native: { responses: azureResponses },
     chat: {
       // On deployment paths Azure ignores the body's `model`, so the client's bytes go up as they came.
       buildRequest: (req, target) => azureJsonRequest(target.provider, 'chat/completions', target.model, jsonBody(target, req, target.model)),

@@ -13,7 +13,7 @@ import { buildGeminiRequestBody } from '../gemini/adapter.js';
 import { GeminiStreamTranslator } from '../gemini/gemini-stream-translator.js';
 import { parseGeminiResponse } from '../gemini/parse-gemini-response.js';
 import { refuseUnsupportedParameters } from '../parameter-policy.js';
-import type { ChatTarget, Credentials, ProviderAdapter, UpstreamRequest } from '../types.js';
+import type { ChatTarget, Credentials, NativeEndpoint, NativeTarget, ProviderAdapter, UpstreamRequest } from '../types.js';
 import { mapVertexError } from './vertex-errors.js';
 import { vertexEmbeddings } from './vertex-embeddings.js';
 import { publisherOf, vertexModelPath } from './vertex-paths.js';
@@ -58,10 +58,30 @@ function authorize(req: UpstreamRequest, credentials: Credentials): void | Promi
   });
 }
 
+/**
+ * A Messages client asking for Claude on Vertex is answered natively: its body goes up with the
+ * model moved to the URL and Vertex's API version added, and Anthropic's answer comes back piped.
+ */
+const claudeMessages: NativeEndpoint = {
+  serves: (_provider, model) => publisherOf(model) === 'anthropic',
+  buildRequest(_body, target: NativeTarget): UpstreamRequest {
+    const { provider, model, stream, parsed } = target;
+    const { model: _model, ...rest } = parsed;
+    return {
+      method: 'POST',
+      origin: provider.baseUrl.origin,
+      path: vertexModelPath(provider, model, stream ? 'streamRawPredict' : 'rawPredict'),
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ anthropic_version: VERTEX_ANTHROPIC_VERSION, ...rest }),
+    };
+  },
+};
+
 export function createVertexAdapter(): ProviderAdapter {
   return {
     kind: 'vertex',
     pipesChat: false,
+    native: { messages: claudeMessages },
     chat: {
       buildRequest: buildChatRequest,
       parseResponse: (body, target) =>
