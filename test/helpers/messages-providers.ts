@@ -69,7 +69,7 @@ export interface ProviderCase {
   provider: string;
   /** The model the client names (the provider serves it, so it is sent as named). */
   model: string;
-  /** Byte passthrough (the provider is Anthropic) rather than translation. */
+  /** Answered natively (Anthropic, and Claude on Vertex: the provider speaks Messages) rather than translated. */
   passthrough: boolean;
   /** The tool call the simulator answers with, when offered WEATHER_TOOL. */
   tool: { name: string; input: unknown };
@@ -160,7 +160,7 @@ export async function providerCases(): Promise<ProviderCase[]> {
       name: 'vertex-claude',
       provider: 'vertex',
       model: 'claude-sonnet-4-5@20250929',
-      passthrough: false,
+      passthrough: true,
       tool: { name: 'json', input: anthropicInput },
       lastBody: (f) => f.vertex.requests.at(-1)?.body,
       count: (f) => f.vertex.requests.length,

@@ -52,6 +52,13 @@ for (const c of cases) {
       assert.ok(text.length > 0, JSON.stringify(message.content));
       assert.ok(message.usage.input_tokens > 0 && message.usage.output_tokens > 0, JSON.stringify(message.usage));
       if (!c.passthrough) assert.equal(message.model, c.model, 'the model the client named');
+      if (c.name === 'vertex-claude') {
+        // Claude on Vertex takes the Messages body itself: the model moves to the URL, Vertex's version joins.
+        const upstream = c.lastBody(fleet) as Record<string, unknown>;
+        assert.equal(upstream.anthropic_version, 'vertex-2023-10-16');
+        assert.equal(upstream.model, undefined);
+        assert.equal(upstream.system, 'Answer in one short sentence.');
+      }
       const sent = upstreamText(c);
       assert.ok(sent.includes('Answer in one short sentence.'), `system prompt upstream: ${sent}`);
       assert.ok(sent.includes('Say hello to the matrix.'), 'user text upstream');

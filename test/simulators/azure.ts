@@ -8,7 +8,9 @@
  *   await sim.close()
  *
  * Routes (both of Azure's surfaces):
- * - POST /openai/v1/chat/completions, /openai/v1/embeddings — the deployment is the body's `model`.
+ * - POST /openai/v1/chat/completions, /openai/v1/embeddings, /openai/v1/responses — the deployment
+ *   is the body's `model`. Responses are OpenAI's (JSON or the typed event stream; see
+ *   responses-wire.ts), deterministic for the same body.
  * - POST /openai/deployments/{deployment}/chat/completions?api-version=…, …/embeddings?api-version=…
  *   — without `api-version`, 404 `{"error":{"code":"404","message":"Resource not found"}}`, as Azure does.
  * An unknown deployment is 404 `DeploymentNotFound`. The key must come in `api-key` (401
@@ -25,6 +27,7 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import { listenLocally } from '../helpers/listen.js';
 import { onBody } from './read-body.js';
+import { responsesAnswer, responsesStreamEvents, type ResponsesBody } from './responses-wire.js';
 
 export interface AzureRequest {
   method: string;
@@ -150,7 +153,7 @@ function streamEvents(body: ChatBody, cut: boolean): unknown[] {
 
 /** `/openai/deployments/{d}/{endpoint}` or `/openai/v1/{endpoint}` → the deployment and endpoint. */
 function route(url: URL, body: ChatBody): { deployment: string | undefined; endpoint: string; versionMissing: boolean } | undefined {
-  const v1 = /^\/openai\/v1\/(chat\/completions|embeddings)$/.exec(url.pathname);
+  const v1 = /^\/openai\/v1\/(chat\/completions|embeddings|responses)$/.exec(url.pathname);
   if (v1) return { deployment: body.model, endpoint: v1[1], versionMissing: false };
   const deployed = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/.exec(url.pathname);
   if (deployed) return { deployment: decodeURIComponent(deployed[1]), endpoint: deployed[2], versionMissing: !url.searchParams.get('api-version') };
@@ -205,6 +208,14 @@ export async function startAzureSimulator(opts: { apiKey: string; deployments: s
           model: 'text-embedding-3-small',
           usage: { prompt_tokens: inputs.length * 2, total_tokens: inputs.length * 2 },
         });
+        return;
+      }
+      if (found.endpoint === 'responses') {
+        const ask = chat as ResponsesBody;
+        if (!ask.stream) return sendJson(res, 200, responsesAnswer(ask));
+        res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'apim-request-id': '6c1f2b0e-4d7a-4a8e-9b1c-2f3e4d5a6b7c' });
+        for (const event of responsesStreamEvents(ask)) res.write(event);
+        res.end();
         return;
       }
       const said = lastUserText(chat);

@@ -15,11 +15,16 @@
  * Streams replay the recorded gpt-4.1-nano stream (test/fixtures/recorded/openai/openai-text.chunks.txt)
  * as real SSE; the final usage chunk is sent only when `stream_options.include_usage` is set.
  * A request that offers `tools` gets a tool call instead, streamed or not (see openai-tool-calls.ts).
+ *
+ * `POST {prefix}/responses` speaks the Responses API (JSON, or the typed event stream with
+ * `stream: true`), deterministically: the same body always gets the same bytes — see
+ * responses-wire.ts for what it answers.
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { listenLocally } from '../helpers/listen.js';
 import { toolCallCompletion, toolCallStreamLines, toolToCall } from './openai-tool-calls.js';
+import { responsesAnswer, responsesStreamEvents, type ResponsesBody } from './responses-wire.js';
 
 export interface RecordedRequest {
   method: string;
@@ -131,6 +136,34 @@ export async function startOpenAISimulator(opts: { apiKey?: string; pathPrefix?:
       if (body.stream === true) return stream(res, body, behaviour, tool);
       res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_sim_123', ...behaviour.headers });
       res.end(JSON.stringify(tool ? toolCallCompletion(model, tool) : completion(model, 'Hello from the simulator.')));
+      return;
+    }
+    if (path === `${prefix}/responses`) {
+      const ask = body as ResponsesBody;
+      if (typeof ask.model !== 'string' || ask.input === undefined) {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: "Missing required parameter: 'model' or 'input'.", type: 'invalid_request_error', param: 'model', code: 'missing_required_parameter' } }));
+        return;
+      }
+      if (ask.stream !== true) {
+        res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_sim_responses', ...behaviour.headers });
+        res.end(JSON.stringify(responsesAnswer(ask)));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'x-request-id': 'req_sim_responses_stream', ...behaviour.headers });
+      const events = responsesStreamEvents(ask);
+      let i = 0;
+      const tick = (): void => {
+        if (res.destroyed) return;
+        if (behaviour.dropAfterChunks !== undefined && i >= behaviour.dropAfterChunks) {
+          res.socket?.destroy();
+          return;
+        }
+        if (i >= events.length) return void res.end();
+        res.write(events[i++]);
+        setImmediate(tick);
+      };
+      tick();
       return;
     }
     if (path === `${prefix}/embeddings`) {
