@@ -37,6 +37,7 @@ export interface PipelineRoute {
 /** Which credential an attempt spends, as events name it. */
 const credentialOf = (candidate: Candidate): string => candidate.target.credentialId ?? candidate.target.provider.name;
 
+/** Sends the plan's request and, if the provider answered, commits the answer through the egress. */
 async function execute(scope: RequestScope, exchange: ClientExchange, candidate: Candidate, plan: Plan): Promise<AttemptOutcome> {
   switch (plan.mode) {
     case 'local':
@@ -46,13 +47,11 @@ async function execute(scope: RequestScope, exchange: ClientExchange, candidate:
       return attemptEmbeddings(scope, candidate, plan);
     case 'piped': {
       const sent = await sendAttempt(scope, candidate, plan.request, plan.stream);
-      if (!sent.ok) return sent.outcome;
-      return commitPiped(scope, exchange.dialect, candidate, plan, sent.response, sent.startedAt);
+      return sent.ok ? commitPiped(scope, exchange.dialect, candidate, plan, sent.response, sent.startedAt) : sent.outcome;
     }
     case 'translated': {
       const sent = await sendAttempt(scope, candidate, plan.request, plan.target.stream);
-      if (!sent.ok) return sent.outcome;
-      return commitTranslated(scope, candidate, plan, sent.response, sent.startedAt);
+      return sent.ok ? commitTranslated(scope, candidate, plan, sent.response, sent.startedAt) : sent.outcome;
     }
   }
 }
@@ -74,11 +73,9 @@ async function attempt(scope: RequestScope, exchange: ClientExchange, candidate:
     ctx.provider = provider;
     ctx.attempts = n;
   }
-  if (bus.active) {
-    const mode = plan.mode === 'embeddings' ? 'translated' : plan.mode;
-    bus.emit({ type: 'attempt_start', requestId: ctx.id, attempt: n, provider, model: candidate.model, credential: credentialOf(candidate), mode, at: scope.clock() });
-  }
   if (!bus.active) return execute(scope, exchange, candidate, plan);
+  const mode = plan.mode === 'embeddings' ? 'translated' : plan.mode;
+  bus.emit({ type: 'attempt_start', requestId: ctx.id, attempt: n, provider, model: candidate.model, credential: credentialOf(candidate), mode, at: scope.clock() });
   const outcome = await execute(scope, exchange, candidate, plan);
   const error = outcome.committed ? undefined : outcome.error;
   bus.emit({ type: 'attempt_end', requestId: ctx.id, attempt: n, provider, credential: credentialOf(candidate), ok: outcome.committed && !outcome.cancelled, error, at: scope.clock() });

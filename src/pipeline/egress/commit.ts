@@ -31,32 +31,22 @@ export function commitJson(scope: RequestScope, status: number, body: unknown, u
   scope.sink.end(text);
 }
 
-function outcomeOf(answer: OpenAnswer, failure: GatewayError | undefined): AttemptOutcome {
-  if (!failure) return { committed: true };
-  answer.release();
-  if (answer.scope.sink.gone) return { committed: true, cancelled: true };
-  return { committed: false, error: failure, reached: true };
-}
-
-export async function commitPiped(scope: RequestScope, dialect: ClientDialect, candidate: Candidate, plan: PipedPlan, sent: UpstreamResponse, startedAt: number): Promise<AttemptOutcome> {
+export function commitPiped(scope: RequestScope, dialect: ClientDialect, candidate: Candidate, plan: PipedPlan, sent: UpstreamResponse, startedAt: number): Promise<AttemptOutcome> {
   const answer = new OpenAnswer(scope, candidate, startedAt);
   const { statusCode, headers: upstream, body } = sent;
   const headers: SinkHeaders = gatewayHeaders(scope.ctx, upstream);
-  let failure: GatewayError | undefined;
   if (plan.stream) {
     Object.assign(headers, SSE_HEADERS);
-    failure = await relay(answer, body, statusCode, headers, dialect.streamError, () => answer.firstByte(true), (ok, error) => answer.ended(ok, error));
-  } else {
-    headers['content-type'] = upstream['content-type'] ?? 'application/json';
-    const length = upstream['content-length'];
-    if (typeof length === 'string') headers['content-length'] = length;
-    // Non-streamed latency counts to the whole answer.
-    failure = await relay(answer, body, statusCode, headers, undefined, () => answer.firstByte(false), (ok, error) => {
-      if (ok) answer.sampleComplete();
-      answer.ended(ok, error);
-    });
+    return relay(answer, body, statusCode, headers, dialect.streamError, () => answer.firstByte(true), (ok, error) => answer.ended(ok, error));
   }
-  return outcomeOf(answer, failure);
+  headers['content-type'] = upstream['content-type'] ?? 'application/json';
+  const length = upstream['content-length'];
+  if (typeof length === 'string') headers['content-length'] = length;
+  // Non-streamed latency counts to the whole answer.
+  return relay(answer, body, statusCode, headers, undefined, () => answer.firstByte(false), (ok, error) => {
+    if (ok) answer.sampleComplete();
+    answer.ended(ok, error);
+  });
 }
 
 export async function commitTranslated(scope: RequestScope, candidate: Candidate, plan: TranslatedPlan, sent: UpstreamResponse, startedAt: number): Promise<AttemptOutcome> {
@@ -64,7 +54,7 @@ export async function commitTranslated(scope: RequestScope, candidate: Candidate
   const headers: SinkHeaders = gatewayHeaders(scope.ctx, sent.headers);
   if (plan.target.stream) {
     Object.assign(headers, SSE_HEADERS);
-    return outcomeOf(answer, await translateStream(answer, sent.body, plan, headers));
+    return translateStream(answer, sent.body, plan, headers);
   }
   const provider = answer.provider;
   let parsed: unknown;
@@ -75,7 +65,7 @@ export async function commitTranslated(scope: RequestScope, candidate: Candidate
       err instanceof SyntaxError
         ? new GatewayError({ status: 502, code: 'upstream_invalid_response', provider, message: `${provider} returned a response that is not valid JSON.` })
         : upstreamFailure(err, provider, scope.timedOut, scope.totalMs);
-    return outcomeOf(answer, error);
+    return answer.outcome(error);
   }
   answer.release();
   answer.sampleComplete();

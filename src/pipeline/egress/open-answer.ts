@@ -3,6 +3,7 @@
  * the provider's in-flight count, the first-byte and usage events, and — once committed — what a
  * body that breaks off means for the provider's health and the request's log.
  */
+import type { AttemptOutcome } from '../../core/attempts.js';
 import type { Usage } from '../../core/chat-types.js';
 import { GatewayError } from '../../core/gateway-error.js';
 import { HealthChange } from '../../core/health/provider-health.js';
@@ -11,6 +12,9 @@ import { upstreamFailure } from '../../upstream/client.js';
 import { deadlineError } from '../../upstream/upstream-failure.js';
 import { isShuttingDown } from '../../server/shutdown.js';
 import type { RequestScope } from '../request-scope.js';
+
+const COMMITTED: AttemptOutcome = { committed: true };
+const CANCELLED: AttemptOutcome = { committed: true, cancelled: true };
 
 export class OpenAnswer {
   readonly provider: string;
@@ -39,6 +43,14 @@ export class OpenAnswer {
   /** A non-streamed answer is sampled once it is complete. */
   sampleComplete(): void {
     this.candidate.target.stats.sample(this.scope.clock() - this.startedAt);
+  }
+
+  /** The attempt's outcome: committed (no failure), or failed before anything reached the client. */
+  outcome(failure: GatewayError | undefined): AttemptOutcome {
+    if (!failure) return COMMITTED;
+    this.release();
+    if (this.scope.sink.gone) return CANCELLED;
+    return { committed: false, error: failure, reached: true };
   }
 
   /** The body failed before its first byte: the attempt fails (and may fall back). */

@@ -4,13 +4,14 @@
  * (or ends) before anything reached the client is still a failed attempt the loop can retry.
  */
 import type { SinkHeaders } from '../../core/client-sink.js';
+import type { AttemptOutcome } from '../../core/attempts.js';
 import type { GatewayError } from '../../core/gateway-error.js';
 import type { UpstreamBody } from '../../upstream/upstream-body.js';
 import type { OpenAnswer } from './open-answer.js';
 
 /**
- * Resolves once the first byte went to the client (undefined), or with the failure when the body
- * broke or ended before that. `streamError` renders a break after the start as the dialect's
+ * Resolves once the first byte went to the client (committed), or failed when the body broke or
+ * ended before that. `streamError` renders a break after the start as the dialect's
  * error event; without it (a JSON body) the connection is reset, which clients read as truncation.
  */
 export function relay(
@@ -21,9 +22,10 @@ export function relay(
   streamError: ((error: GatewayError) => string) | undefined,
   onFirstByte: () => void,
   onEnd: (ok: boolean, error?: GatewayError) => void,
-): Promise<GatewayError | undefined> {
+): Promise<AttemptOutcome> {
   const { sink } = answer.scope;
-  return new Promise((resolve) => {
+  return new Promise((settle) => {
+    const resolve = (failure: GatewayError | undefined): void => settle(answer.outcome(failure));
     let started = false;
     body.read({
       data(chunk) {

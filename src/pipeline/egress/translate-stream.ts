@@ -5,6 +5,7 @@
  * still a failed attempt the loop can retry. What one upstream read produced goes out as one
  * write (one syscall).
  */
+import type { AttemptOutcome } from '../../core/attempts.js';
 import type { ChatCompletionChunk } from '../../core/chat-types.js';
 import type { SinkHeaders } from '../../core/client-sink.js';
 import type { GatewayError } from '../../core/gateway-error.js';
@@ -14,12 +15,13 @@ import { responseTooLarge } from '../../upstream/response-limit.js';
 import type { TranslatedPlan } from '../exchange.js';
 import type { OpenAnswer } from './open-answer.js';
 
-/** Resolves like `relay`: undefined once committed, else the failure before the first chunk. */
-export function translateStream(answer: OpenAnswer, body: UpstreamBody, plan: TranslatedPlan, headers: SinkHeaders): Promise<GatewayError | undefined> {
+/** Resolves like `relay`: committed at the first chunk, else failed. */
+export function translateStream(answer: OpenAnswer, body: UpstreamBody, plan: TranslatedPlan, headers: SinkHeaders): Promise<AttemptOutcome> {
   const { scope } = answer;
   const { sink } = scope;
   const { target, encoder } = plan;
-  return new Promise((resolve) => {
+  return new Promise((settle) => {
+    const resolve = (failure: GatewayError | undefined): void => settle(answer.outcome(failure));
     let started = false;
     let failed = false;
     // Bytes fed to the translator since it last produced a chunk: bounds one event it buffers.
