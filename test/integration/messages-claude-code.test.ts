@@ -168,6 +168,24 @@ describe('ANTHROPIC_BASE_URL=http://host/router/my-router', () => {
     assert.equal(message.model, REQUEST.model);
   });
 
+  test('the beta API Claude Code calls (`/v1/messages?beta=true`, and count_tokens likewise) is served the same', async () => {
+    const post = (path: string, body: unknown) =>
+      fetch(`${gw.url}/router/my-router/v1/${path}?beta=true`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...CLAUDE_CODE_HEADERS },
+        body: JSON.stringify(body),
+      });
+    const streamed = await post('messages', REQUEST);
+    assert.equal(streamed.status, 200);
+    assert.match(streamed.headers.get('content-type') ?? '', /^text\/event-stream/);
+    assertMessagesEventSequence(parseSse(await streamed.text()));
+    const { max_tokens: _max, stream: _stream, ...countable } = REQUEST;
+    const counted = await post('messages/count_tokens', countable);
+    assert.equal(counted.status, 200);
+    const viaSdk = await anthropicClient(`${gw.url}/router/my-router`).messages.countTokens(countable as unknown as Anthropic.MessageCountTokensParams);
+    assert.deepEqual(await counted.json(), { input_tokens: viaSdk.input_tokens });
+  });
+
   test('count_tokens on the same body: estimated, no provider asked, the same with or without the fields it ignores', async () => {
     const before = fleet.openai.requests.length + fleet.gemini.requests.length + fleet.bedrock.requests.length + fleet.anthropic.requests.length;
     const client = anthropicClient(`${gw.url}/router/my-router`);
