@@ -168,8 +168,59 @@ const tlsSetting = z
     return z.NEVER;
   });
 
+/** USD per million tokens of each kind; `input` and `output` are required, the rest fall back to them. */
+const modelPrice = z
+  .object({
+    input: z.number().min(0),
+    output: z.number().min(0),
+    'cached-input': z.number().min(0).optional(),
+    'cache-write': z.number().min(0).optional(),
+    reasoning: z.number().min(0).optional(),
+  })
+  .strict();
+
+/** `alerts.rules[]`: exactly one condition per rule. */
+const alertScope = {
+  provider: z.string().min(1).optional(),
+  'provider-key': z.string().min(1).optional(),
+  router: z.string().min(1).optional(),
+  'gateway-key': z.string().min(1).optional(),
+};
+const alertRule = z
+  .object({
+    name: z.string().min(1),
+    spend: z.object({ over: z.number().positive(), per: z.enum(['hour', 'day', 'week', 'month']), ...alertScope }).strict().optional(),
+    'error-rate': z.object({ over: z.number().gt(0).max(1), window: duration.default('5m'), 'min-requests': z.number().int().min(1).default(10), ...alertScope }).strict().optional(),
+    'provider-ejected': z.object({ provider: z.string().min(1).default('any') }).strict().optional(),
+    notify: z.array(z.string().min(1)).min(1),
+  })
+  .strict()
+  .refine((r) => [r.spend, r['error-rate'], r['provider-ejected']].filter((c) => c !== undefined).length === 1, {
+    message: 'a rule has exactly one condition: spend, error-rate or provider-ejected',
+  });
+
 export const configSchema = z
   .object({
+    /** Ours: where the embedded database lives (a directory, relative to the working directory). */
+    storage: z.object({ path: z.string().min(1).default('./ai-gateway-data/') }).strict().default({}),
+    /** Ours: the audit log of every request and attempt. */
+    audit: z
+      .object({ enabled: z.boolean().default(true), retention: duration.default('30d'), bodies: z.boolean().default(false) })
+      .strict()
+      .default({}),
+    /** Ours: per-model prices (USD per million tokens), over the shipped price table; keys `provider/model`. */
+    pricing: z.record(modelPrice).default({}),
+    /** Ours: Prometheus metrics at `/metrics`. */
+    metrics: z.object({ enabled: z.boolean().default(true) }).strict().default({}),
+    /** Ours: alert rules, delivered to webhooks. */
+    alerts: z
+      .object({
+        webhooks: z.record(z.string().url()).default({}),
+        cooldown: duration.default('15m'),
+        rules: z.array(alertRule).default([]),
+      })
+      .strict()
+      .optional(),
     telemetry: z
       .object({
         level: z.string().default('info'),

@@ -16,11 +16,17 @@ export interface RequestReceived {
   type: 'request';
   requestId: string;
   endpoint: Endpoint;
-  /** `Router "x"` or `/ai`. */
+  /** The router's id, or `/ai` for the unified API (the root `/v1` included). */
   route: string;
   /** The model as the client named it. */
   model: string;
   stream: boolean;
+  /** The client API: `openai-chat`, `openai-responses`, `anthropic-messages`, `passthrough`. */
+  dialect: string;
+  /** The client's W3C `traceparent`, when it sent one. */
+  traceparent?: string;
+  /** Wall clock (Date.now()) when the request arrived. */
+  time: number;
   /** Monotonic clock, milliseconds. */
   at: number;
 }
@@ -46,8 +52,12 @@ export interface AttemptEnded {
   credential: string;
   /** True when this attempt's answer went to the client. */
   ok: boolean;
+  /** The provider's status when it answered (a failure's mapped status otherwise). */
+  status?: number;
   /** Set when the attempt failed before anything reached the client. */
   error?: GatewayError;
+  /** From sending to the provider's response headers (or the failure). */
+  upstreamMs: number;
   at: number;
 }
 
@@ -65,6 +75,16 @@ export interface UsageReported {
   provider: string;
   model: string;
   usage: Usage;
+  /** The answer was cut off: the counts are what was streamed (output estimated). */
+  incomplete?: boolean;
+}
+
+/** A provider's health changed (ejected after errors, or back in service). */
+export interface HealthChanged {
+  type: 'health';
+  provider: string;
+  state: 'ejected' | 'recovered' | 'rate-limited';
+  at: number;
 }
 
 export interface RequestDone {
@@ -76,10 +96,12 @@ export interface RequestDone {
   attempts: number;
   /** `ok`, `error`, `interrupted` (started, then cut off) or `client_gone`. */
   outcome: 'ok' | 'error' | 'interrupted' | 'client_gone';
+  /** The error code the client got, when it got an error. */
+  errorCode: string | null;
   ms: number;
 }
 
-export type PipelineEvent = RequestReceived | AttemptStarted | AttemptEnded | FirstByte | UsageReported | RequestDone;
+export type PipelineEvent = RequestReceived | AttemptStarted | AttemptEnded | FirstByte | UsageReported | HealthChanged | RequestDone;
 
 export type PipelineObserver = (event: PipelineEvent) => void;
 

@@ -9,7 +9,7 @@ import type { CancelSignal } from '../core/cancel-signal.js';
 import type { ClientSink } from '../core/client-sink.js';
 import type { Clock } from '../core/clock.js';
 import type { GatewayError } from '../core/gateway-error.js';
-import type { HealthChange, ProviderHealth } from '../core/health/provider-health.js';
+import { HealthChange, type ProviderHealth } from '../core/health/provider-health.js';
 import type { PipelineEvents } from '../core/pipeline-events.js';
 import type { RouteTimeouts } from '../core/route-timeouts.js';
 import type { EventLog } from '../observability/event-log.js';
@@ -18,6 +18,12 @@ import type { UpstreamClient, UpstreamTimeouts } from '../upstream/client.js';
 import type { RequestContext } from '../server/context.js';
 import type { Gateway } from '../server/gateway.js';
 import { markInterrupted } from '../server/request-log.js';
+
+/** Health changes the bus reports (a trial that failed again is still the same ejection). */
+export function emitHealth(bus: PipelineEvents, change: HealthChange, provider: string, at: number): void {
+  const state = change === HealthChange.Ejected ? 'ejected' : change === HealthChange.Readmitted ? 'recovered' : change === HealthChange.CoolingDown ? 'rate-limited' : undefined;
+  if (state) bus.emit({ type: 'health', provider, state, at });
+}
 
 export class RequestScope implements AttemptScope, AttemptEvents {
   readonly signal: CancelSignal;
@@ -36,6 +42,12 @@ export class RequestScope implements AttemptScope, AttemptEvents {
   readonly bus: PipelineEvents;
   readonly events: AttemptEvents = this;
   timedOut = false;
+  /** The attempt being made (1, 2, …). */
+  attempt = 0;
+  /** The current attempt's wait for the provider: from sending to its response headers or failure. */
+  upstreamMs = 0;
+  /** The W3C `traceparent` to send upstream for an attempt, when tracing propagates. */
+  readonly traceparent: ((requestId: string, attempt: number) => string | undefined) | undefined;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -59,6 +71,7 @@ export class RequestScope implements AttemptScope, AttemptEvents {
     this.requestId = ctx.id;
     this.log = gw.events;
     this.bus = gw.bus;
+    this.traceparent = gw.traceparent;
     this.timer = setTimeout(this.onDeadline, timeouts.totalMs);
     ctx.onClose(this.dispose);
   }
@@ -82,6 +95,7 @@ export class RequestScope implements AttemptScope, AttemptEvents {
 
   health(change: HealthChange, health: ProviderHealth, now: number): void {
     this.log.health(this.requestId, change, health, now);
+    if (this.bus.active) emitHealth(this.bus, change, health.provider, now);
   }
 
   private readonly onDeadline = (): void => {

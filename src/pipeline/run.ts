@@ -30,8 +30,10 @@ export interface PipelineRoute {
   candidates(model: string): readonly Candidate[];
   readonly policy: RetryPolicy;
   readonly timeouts: RouteTimeouts;
-  /** Names the route in errors and events (`Router "x"`, `/ai`). */
+  /** Names the route in errors (`Router "x"`, `/ai`). */
   readonly label: string;
+  /** A router's id; absent on the unified API. */
+  readonly id?: string;
 }
 
 /** Which credential an attempt spends, as events name it. */
@@ -73,19 +75,23 @@ async function attempt(scope: RequestScope, exchange: ClientExchange, candidate:
     ctx.provider = provider;
     ctx.attempts = n;
   }
+  scope.attempt = n;
+  scope.upstreamMs = 0;
   if (!bus.active) return execute(scope, exchange, candidate, plan);
   const mode = plan.mode === 'embeddings' ? 'translated' : plan.mode;
   bus.emit({ type: 'attempt_start', requestId: ctx.id, attempt: n, provider, model: candidate.model, credential: credentialOf(candidate), mode, at: scope.clock() });
   const outcome = await execute(scope, exchange, candidate, plan);
   const error = outcome.committed ? undefined : outcome.error;
-  bus.emit({ type: 'attempt_end', requestId: ctx.id, attempt: n, provider, credential: credentialOf(candidate), ok: outcome.committed && !outcome.cancelled, error, at: scope.clock() });
+  const status = error ? error.status : ctx.res.headersSent ? ctx.res.statusCode : undefined;
+  const ok = outcome.committed && !outcome.cancelled;
+  bus.emit({ type: 'attempt_end', requestId: ctx.id, attempt: n, provider, credential: credentialOf(candidate), ok, status, error, upstreamMs: scope.upstreamMs, at: scope.clock() });
   return outcome;
 }
 
 function doneEvent(ctx: RequestContext): RequestDone {
   const { res } = ctx;
   const outcome = ctx.interrupted ? 'interrupted' : ctx.clientGone ? 'client_gone' : res.statusCode >= 400 ? 'error' : 'ok';
-  return { type: 'done', requestId: ctx.id, status: res.headersSent ? res.statusCode : 499, provider: ctx.provider, attempts: ctx.attempts, outcome, ms: ctx.elapsedMs() };
+  return { type: 'done', requestId: ctx.id, status: res.headersSent ? res.statusCode : 499, provider: ctx.provider, attempts: ctx.attempts, outcome, errorCode: ctx.errorCode, ms: ctx.elapsedMs() };
 }
 
 export async function runPipeline(gw: Gateway, ctx: RequestContext, route: PipelineRoute, exchange: ClientExchange): Promise<void> {
@@ -93,9 +99,24 @@ export async function runPipeline(gw: Gateway, ctx: RequestContext, route: Pipel
   const observed = bus.active || policies.length > 0;
   let request: PolicyRequest | undefined;
   if (observed) {
-    request = { requestId: ctx.id, endpoint: exchange.endpoint, route: route.label, model: exchange.model, stream: exchange.stream, headers: ctx.req.headers };
+    const routeName = route.id ?? route.label;
+    request = { requestId: ctx.id, endpoint: exchange.endpoint, route: routeName, model: exchange.model, stream: exchange.stream, headers: ctx.req.headers };
     const seen = request;
-    if (bus.active) bus.emit({ type: 'request', requestId: ctx.id, endpoint: exchange.endpoint, route: route.label, model: exchange.model, stream: exchange.stream, at: gw.compiled.clock() });
+    if (bus.active) {
+      const traceparent = ctx.req.headers.traceparent;
+      bus.emit({
+        type: 'request',
+        requestId: ctx.id,
+        endpoint: exchange.endpoint,
+        route: routeName,
+        model: exchange.model,
+        stream: exchange.stream,
+        dialect: exchange.dialect.name,
+        traceparent: typeof traceparent === 'string' ? traceparent : undefined,
+        time: Date.now() - ctx.elapsedMs(),
+        at: gw.compiled.clock(),
+      });
+    }
     ctx.onClose(() => {
       const done = doneEvent(ctx);
       if (bus.active) bus.emit(done);

@@ -22,6 +22,8 @@ export async function sendAttempt(scope: RequestScope, candidate: Candidate, req
     if (err instanceof GatewayError) return { ok: false, outcome: { committed: false, error: err, reached: false } };
     throw err;
   }
+  const trace = scope.traceparent?.(scope.requestId, scope.attempt);
+  if (trace !== undefined) request.headers.traceparent = trace;
   const startedAt = scope.clock();
   stats.start();
   let response: UpstreamResponse;
@@ -29,12 +31,14 @@ export async function sendAttempt(scope: RequestScope, candidate: Candidate, req
     response = await scope.client.send(request, stream ? scope.streamTimeouts : scope.timeouts, scope.signal);
   } catch (err) {
     stats.release();
+    scope.upstreamMs = scope.clock() - startedAt;
     if (scope.sink.gone) return { ok: false, outcome: { committed: true, cancelled: true } };
     const error = upstreamFailure(err, provider.name, scope.timedOut, scope.totalMs);
     // A timeout is a latency sample too: a hanging provider must look slow.
     if (error.status === 504) stats.sample(scope.clock() - startedAt);
     return { ok: false, outcome: { committed: false, error, reached: providerReached(error) } };
   }
+  scope.upstreamMs = scope.clock() - startedAt;
   scope.scrubber.scrubResponse(response);
   if (response.statusCode >= 400) {
     let text = '';

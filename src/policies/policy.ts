@@ -11,7 +11,7 @@ import type { GatewayError } from '../core/gateway-error.js';
 export interface PolicyRequest {
   readonly requestId: string;
   readonly endpoint: Endpoint;
-  /** `Router "x"` or `/ai`. */
+  /** The router's id, or `/ai` for the unified API. */
   readonly route: string;
   readonly model: string;
   readonly stream: boolean;

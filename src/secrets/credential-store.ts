@@ -117,9 +117,9 @@ export function discoverCredentials(request: CredentialRequest, env: NodeJS.Proc
 
 /** Names a found credential for events and logs — where it came from, never its value. */
 export function credentialIdOf(status: Extract<CredentialStatus, { found: true }>): string {
-  if (status.variables.length > 0) return `env:${status.variables[0]}`;
-  const { credentials } = status;
-  return credentials.kind === 'oauth' ? credentials.source : credentials.kind;
+  const { credentials, variables, fingerprint: tail } = status;
+  const source = variables.length > 0 ? `env:${variables[0]}` : credentials.kind === 'oauth' ? credentials.source : credentials.kind;
+  return tail ? `${source} ${tail}` : source;
 }
 
 export class CredentialStore {

@@ -17,6 +17,8 @@ export class RequestContext {
   interrupted = false;
   provider: string | undefined;
   attempts = 0;
+  /** The code of the error the client got, when it got one (for the audit log). */
+  errorCode: string | null = null;
   /** The client's API, set by the route: errors are rendered in it (OpenAI's when unset). */
   dialect: ClientDialect | undefined = undefined;
   /** The server's in-flight registry, told when the response closes; and this request's links in it. */

@@ -11,6 +11,8 @@ import { poolLimits } from '../upstream/pool-gate.js';
 import { PipelineEvents } from '../core/pipeline-events.js';
 import type { Policy } from '../policies/policy.js';
 import { ResponseStore } from '../ingress/openai-responses/response-store.js';
+import type { PriceBook, RecordSink } from '../observability/records/request-record.js';
+import { RequestRecorder } from '../observability/records/request-recorder.js';
 
 export interface Gateway {
   compiled: CompiledGateway;
@@ -37,6 +39,21 @@ export interface Gateway {
   policies: Policy[];
   /** Responses created by translation, for `previous_response_id` (bounded, with a TTL). */
   responses: ResponseStore;
+  /** The W3C `traceparent` for an attempt's upstream request, when tracing propagates. */
+  traceparent?: (requestId: string, attempt: number) => string | undefined;
+  /** Finished request records go to these sinks (audit log, metrics, alerts); see addRecordSink. */
+  records: RecordSink[];
+  /** Prices usage for the records; records are unpriced without it. */
+  prices?: PriceBook;
+}
+
+/** Adds a record sink; the recorder joins the bus with the first one (no sink, no recording cost). */
+export function addRecordSink(gw: Gateway, sink: RecordSink): void {
+  if (gw.records.length === 0) {
+    const recorder = new RequestRecorder(gw.records, { price: (provider, model, usage) => gw.prices?.price(provider, model, usage) ?? { cost_usd: null, price_source: null } });
+    gw.bus.subscribe(recorder.observe);
+  }
+  gw.records.push(sink);
 }
 
 export function createGateway(compiled: CompiledGateway, { logger, accessLog, events }: Logging): Gateway {
@@ -56,6 +73,7 @@ export function createGateway(compiled: CompiledGateway, { logger, accessLog, ev
     bus: new PipelineEvents(),
     policies: [],
     responses: new ResponseStore({ clock: compiled.clock }),
+    records: [],
   };
   // The current token of each source joins the static secrets; a renewal (at most every few
   // minutes) rebuilds the scrubber once.

@@ -72,6 +72,7 @@ export function sendError(ctx: RequestContext, err: GatewayError): void {
     return;
   }
   if (err.provider) ctx.provider ??= err.provider;
+  ctx.errorCode = err.code ?? err.type;
   if (ctx.dialect) {
     const rendered = ctx.dialect.renderError(err);
     sendJson(ctx, rendered.status, rendered.body, rendered.headers);

@@ -57,10 +57,11 @@ describe('pipeline events and policies', () => {
     assert.deepEqual(seen.map((e) => e.type), ['request', 'attempt_start', 'first_byte', 'attempt_end', 'done']);
     const [request, start, , end, done] = seen as [Extract<PipelineEvent, { type: 'request' }>, Extract<PipelineEvent, { type: 'attempt_start' }>, PipelineEvent, Extract<PipelineEvent, { type: 'attempt_end' }>, RequestDone];
     assert.equal(request.endpoint, 'chat');
-    assert.equal(request.route, 'Router "oa"');
+    assert.equal(request.route, 'oa');
+    assert.equal(request.dialect, 'openai-chat');
     assert.equal(request.model, 'gpt-4o-mini');
     assert.equal(start.provider, 'openai');
-    assert.equal(start.credential, 'env:OPENAI_API_KEY');
+    assert.equal(start.credential, `env:OPENAI_API_KEY …${OPENAI_KEY.slice(-4)}`);
     assert.equal(start.mode, 'piped');
     assert.equal(end.ok, true);
     assert.equal(done.status, 200);

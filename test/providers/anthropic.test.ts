@@ -306,7 +306,7 @@ describe('anthropic response parsing', () => {
       prompt_tokens: 115,
       completion_tokens: 7,
       total_tokens: 122,
-      prompt_tokens_details: { cached_tokens: 100 },
+      prompt_tokens_details: { cached_tokens: 100, cache_write_tokens: 5 },
       completion_tokens_details: { reasoning_tokens: 0 },
     });
     const finish = (stop_reason: string | null) => adapter.chat.parseResponse({ content: [], stop_reason }, target()).choices[0].finish_reason;

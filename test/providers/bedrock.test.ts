@@ -266,7 +266,7 @@ describe('bedrock response parsing', () => {
       { id: 'tooluse_b', type: 'function', function: { name: 'g', arguments: '{}' } },
     ]);
     assert.equal(completion.choices[0].finish_reason, 'tool_calls');
-    assert.deepEqual(completion.usage, { prompt_tokens: 40, completion_tokens: 5, total_tokens: 45, prompt_tokens_details: { cached_tokens: 20 } });
+    assert.deepEqual(completion.usage, { prompt_tokens: 40, completion_tokens: 5, total_tokens: 45, prompt_tokens_details: { cached_tokens: 20, cache_write_tokens: 10 } });
     const reason = (stopReason: string) => adapter.chat.parseResponse({ output: { message: { content: [{ text: 'x' }] } }, stopReason }, chatTarget()).choices[0].finish_reason;
     assert.equal(reason('max_tokens'), 'length');
     assert.equal(reason('stop_sequence'), 'stop');

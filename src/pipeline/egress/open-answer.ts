@@ -72,7 +72,7 @@ export class OpenAnswer {
     if (scope.timedOut) return;
     const now = scope.clock();
     const { health } = this.candidate.target;
-    if (health.lateFailure(now) !== HealthChange.None) scope.log.health(scope.requestId, HealthChange.Ejected, health, now);
+    if (health.lateFailure(now) !== HealthChange.None) scope.health(HealthChange.Ejected, health, now);
   }
 
   /** A response body that failed: before its first byte (`started` false) or part-way. */

@@ -9,13 +9,15 @@ const count = (value: number | null | undefined): number => (typeof value === 'n
 
 export function convertAnthropicUsage(usage: AnthropicUsage | undefined): Usage {
   const cacheRead = count(usage?.cache_read_input_tokens);
-  const prompt = count(usage?.input_tokens) + count(usage?.cache_creation_input_tokens) + cacheRead;
+  const cacheWrite = count(usage?.cache_creation_input_tokens);
+  const prompt = count(usage?.input_tokens) + cacheWrite + cacheRead;
   const completion = count(usage?.output_tokens);
   return {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: cacheRead },
+    // Cache writes (their own price) are named only when there were some.
+    prompt_tokens_details: cacheWrite > 0 ? { cached_tokens: cacheRead, cache_write_tokens: cacheWrite } : { cached_tokens: cacheRead },
     completion_tokens_details: { reasoning_tokens: 0 },
   };
 }

@@ -16,6 +16,9 @@ export function mapBedrockUsage(usage: ConverseUsage): Usage {
     completion_tokens: completion,
     total_tokens: typeof usage.totalTokens === 'number' ? usage.totalTokens : prompt + completion,
   };
-  if (typeof usage.cacheReadInputTokens === 'number') mapped.prompt_tokens_details = { cached_tokens: cacheRead };
+  const cacheWrite = num(usage.cacheWriteInputTokens);
+  if (typeof usage.cacheReadInputTokens === 'number' || cacheWrite > 0) {
+    mapped.prompt_tokens_details = cacheWrite > 0 ? { cached_tokens: cacheRead, cache_write_tokens: cacheWrite } : { cached_tokens: cacheRead };
+  }
   return mapped;
 }
