@@ -6,8 +6,8 @@
 import type { Usage } from './chat-types.js';
 import type { GatewayError } from './gateway-error.js';
 
-/** The API a request came in on. */
-export type Endpoint = 'chat' | 'embeddings' | 'messages' | 'count_tokens' | 'responses';
+/** The API a request came in on (`passthrough`: `/{provider}/…`, relayed as it came). */
+export type Endpoint = 'chat' | 'embeddings' | 'messages' | 'count_tokens' | 'responses' | 'passthrough';
 
 /** How an attempt's answer reaches the client. */
 export type AnswerMode = 'piped' | 'translated' | 'local';
@@ -16,15 +16,17 @@ export interface RequestReceived {
   type: 'request';
   requestId: string;
   endpoint: Endpoint;
-  /** The router's id, or `/ai` for the unified API (the root `/v1` included). */
-  route: string;
-  /** The model as the client named it. */
-  model: string;
+  /** The router's id, `/ai` for the unified API (the root `/v1` included), null for passthrough. */
+  route: string | null;
+  /** The model as the client named it (null on passthrough, whose body is not read). */
+  model: string | null;
   stream: boolean;
   /** The client API: `openai-chat`, `openai-responses`, `anthropic-messages`, `passthrough`. */
   dialect: string;
   /** The client's W3C `traceparent`, when it sent one. */
   traceparent?: string;
+  /** The request body, only when the audit log stores bodies (`audit.bodies`). */
+  body?: string;
   /** Wall clock (Date.now()) when the request arrived. */
   time: number;
   /** Monotonic clock, milliseconds. */
@@ -77,6 +79,15 @@ export interface UsageReported {
   usage: Usage;
   /** The answer was cut off: the counts are what was streamed (output estimated). */
   incomplete?: boolean;
+  /** False when the input count is unknown (a stream cut off before the provider said). */
+  inputKnown?: boolean;
+}
+
+/** What the client was sent, only when the audit log stores bodies (`audit.bodies`). */
+export interface ResponseBody {
+  type: 'response_body';
+  requestId: string;
+  body: string;
 }
 
 /** A provider's health changed (ejected after errors, or back in service). */
@@ -101,7 +112,7 @@ export interface RequestDone {
   ms: number;
 }
 
-export type PipelineEvent = RequestReceived | AttemptStarted | AttemptEnded | FirstByte | UsageReported | HealthChanged | RequestDone;
+export type PipelineEvent = RequestReceived | AttemptStarted | AttemptEnded | FirstByte | UsageReported | ResponseBody | HealthChanged | RequestDone;
 
 export type PipelineObserver = (event: PipelineEvent) => void;
 

@@ -8,12 +8,15 @@ import type { Candidate } from '../core/router.js';
 import type { ChatTarget, EmbeddingsCapability, EmbeddingsTarget, UpstreamRequest } from '../providers/types.js';
 import type { EmbeddingsRequest } from '../core/chat-types.js';
 import type { AnswerEncoder, ClientDialect } from './answer-encoder.js';
+import type { UsageTapOptions } from './egress/usage-tap.js';
 
 /** The provider answers in the client's dialect: its bytes are piped. */
 export interface PipedPlan {
   mode: 'piped';
   request: UpstreamRequest;
   stream: boolean;
+  /** How usage is read from the piped bytes; absent when the answer carries none (token counts). */
+  usage?: UsageTapOptions;
 }
 
 /** The provider answers natively: its adapter reads it, the encoder writes the client's dialect. */
@@ -47,6 +50,8 @@ export interface ClientExchange {
   /** The model as the client named it: what the route's candidates are chosen by. */
   readonly model: string;
   readonly stream: boolean;
+  /** The client's body as it came (stored by an audit log that keeps bodies). */
+  readonly raw?: Buffer;
   /** How to ask `candidate`; throws a GatewayError when this provider cannot serve the request. */
   plan(candidate: Candidate, requestId: string): Plan | Promise<Plan>;
 }

@@ -10,7 +10,7 @@
  */
 import { runAttempts, type AttemptOutcome } from '../core/attempts.js';
 import { GatewayError } from '../core/gateway-error.js';
-import type { RequestDone } from '../core/pipeline-events.js';
+import type { RequestDone, RequestReceived } from '../core/pipeline-events.js';
 import type { Candidate } from '../core/router.js';
 import type { RetryPolicy } from '../core/retry-policy.js';
 import type { RouteTimeouts } from '../core/route-timeouts.js';
@@ -24,6 +24,8 @@ import type { ClientExchange, Plan } from './exchange.js';
 import { RequestScope } from './request-scope.js';
 import { sendAttempt } from './send-attempt.js';
 import { ResponseSink } from '../server/response-sink.js';
+import type { ClientSink } from '../core/client-sink.js';
+import { CapturingSink, storedBody } from './capturing-sink.js';
 
 /** A router or the unified API, as the pipeline sees it. */
 export interface PipelineRoute {
@@ -34,6 +36,13 @@ export interface PipelineRoute {
   readonly label: string;
   /** A router's id; absent on the unified API. */
   readonly id?: string;
+}
+
+/** The client's sink; one that keeps a copy only when the audit log stores bodies. */
+function clientSink(gw: Gateway, ctx: RequestContext): ClientSink {
+  const sink = new ResponseSink(ctx);
+  if (gw.bodyLimit === 0 || !gw.bus.active) return sink;
+  return new CapturingSink(sink, gw.bodyLimit, (body) => gw.bus.emit({ type: 'response_body', requestId: ctx.id, body }));
 }
 
 /** Which credential an attempt spends, as events name it. */
@@ -94,34 +103,45 @@ function doneEvent(ctx: RequestContext): RequestDone {
   return { type: 'done', requestId: ctx.id, status: res.headersSent ? res.statusCode : 499, provider: ctx.provider, attempts: ctx.attempts, outcome, errorCode: ctx.errorCode, ms: ctx.elapsedMs() };
 }
 
+/**
+ * Tells the bus a request arrived, and that it is done when its response closes. `after` runs
+ * then too (the policies' bookkeeping).
+ */
+export function observeRequest(
+  gw: Gateway,
+  ctx: RequestContext,
+  what: Pick<RequestReceived, 'endpoint' | 'route' | 'model' | 'stream' | 'dialect' | 'body'>,
+  after?: (done: RequestDone) => void,
+): void {
+  const { bus } = gw;
+  if (bus.active) {
+    const traceparent = ctx.req.headers.traceparent;
+    bus.emit({
+      type: 'request',
+      requestId: ctx.id,
+      ...what,
+      traceparent: typeof traceparent === 'string' ? traceparent : undefined,
+      time: Date.now() - ctx.elapsedMs(),
+      at: gw.compiled.clock(),
+    });
+  }
+  ctx.onClose(() => {
+    const done = doneEvent(ctx);
+    if (bus.active) bus.emit(done);
+    after?.(done);
+  });
+}
+
 export async function runPipeline(gw: Gateway, ctx: RequestContext, route: PipelineRoute, exchange: ClientExchange): Promise<void> {
   const { bus, policies } = gw;
-  const observed = bus.active || policies.length > 0;
   let request: PolicyRequest | undefined;
-  if (observed) {
+  if (bus.active || policies.length > 0) {
     const routeName = route.id ?? route.label;
-    request = { requestId: ctx.id, endpoint: exchange.endpoint, route: routeName, model: exchange.model, stream: exchange.stream, headers: ctx.req.headers };
-    const seen = request;
-    if (bus.active) {
-      const traceparent = ctx.req.headers.traceparent;
-      bus.emit({
-        type: 'request',
-        requestId: ctx.id,
-        endpoint: exchange.endpoint,
-        route: routeName,
-        model: exchange.model,
-        stream: exchange.stream,
-        dialect: exchange.dialect.name,
-        traceparent: typeof traceparent === 'string' ? traceparent : undefined,
-        time: Date.now() - ctx.elapsedMs(),
-        at: gw.compiled.clock(),
-      });
-    }
-    ctx.onClose(() => {
-      const done = doneEvent(ctx);
-      if (bus.active) bus.emit(done);
-      policiesAfter(policies, seen, done);
-    });
+    const seen: PolicyRequest = { requestId: ctx.id, endpoint: exchange.endpoint, route: routeName, model: exchange.model, stream: exchange.stream, headers: ctx.req.headers };
+    request = seen;
+    const body = gw.bodyLimit > 0 && exchange.raw ? storedBody(exchange.raw, gw.bodyLimit) : undefined;
+    const what = { endpoint: exchange.endpoint, route: routeName, model: exchange.model, stream: exchange.stream, dialect: exchange.dialect.name, body };
+    observeRequest(gw, ctx, what, policies.length > 0 ? (done) => policiesAfter(policies, seen, done) : undefined);
   }
   if (policies.length > 0) {
     const refused = await policiesBefore(policies, request as PolicyRequest);
@@ -131,7 +151,7 @@ export async function runPipeline(gw: Gateway, ctx: RequestContext, route: Pipel
     }
   }
   const candidates = route.candidates(exchange.model);
-  const scope = new RequestScope(gw, ctx, new ResponseSink(ctx), route.timeouts, route.label);
+  const scope = new RequestScope(gw, ctx, clientSink(gw, ctx), route.timeouts, route.label);
   const failure = await runAttempts(candidates, route.policy, scope, (candidate, n) => attempt(scope, exchange, candidate, n));
   if (failure && !ctx.clientGone) sendError(ctx, failure);
 }

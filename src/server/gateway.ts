@@ -45,6 +45,8 @@ export interface Gateway {
   records: RecordSink[];
   /** Prices usage for the records; records are unpriced without it. */
   prices?: PriceBook;
+  /** Most bytes of each request and response body the audit log keeps; 0 keeps none (the default). */
+  bodyLimit: number;
 }
 
 /** Adds a record sink; the recorder joins the bus with the first one (no sink, no recording cost). */
@@ -55,6 +57,9 @@ export function addRecordSink(gw: Gateway, sink: RecordSink): void {
   }
   gw.records.push(sink);
 }
+
+/** `audit.bodies: true` stores at most this much of each body. */
+export const STORED_BODY_LIMIT = 1024 * 1024;
 
 export function createGateway(compiled: CompiledGateway, { logger, accessLog, events }: Logging): Gateway {
   const secrets = heldSecrets(compiled.credentials);
@@ -74,6 +79,7 @@ export function createGateway(compiled: CompiledGateway, { logger, accessLog, ev
     policies: [],
     responses: new ResponseStore({ clock: compiled.clock }),
     records: [],
+    bodyLimit: compiled.config.audit.enabled && compiled.config.audit.bodies ? STORED_BODY_LIMIT : 0,
   };
   // The current token of each source joins the static secrets; a renewal (at most every few
   // minutes) rebuilds the scrubber once.

@@ -108,3 +108,141 @@ describe('request records', () => {
     assert.equal(record.input_tokens, null);
   });
 });
+
+describe('usage on every route', () => {
+  let openai: OpenAISimulator;
+  let anthropic: AnthropicSimulator;
+  let gw: InProcessGateway;
+  const records: RequestRecord[] = [];
+
+  before(async () => {
+    openai = await startOpenAISimulator({ apiKey: OPENAI_KEY });
+    anthropic = await startAnthropicSimulator({ apiKey: ANTHROPIC_KEY });
+    gw = await startInProcess({
+      config: openaiAndAnthropicAt(openai.url, '', { anthropicUrl: anthropic.url }),
+      env: { OPENAI_API_KEY: OPENAI_KEY, ANTHROPIC_API_KEY: ANTHROPIC_KEY },
+    });
+    addRecordSink(gw.gateway, { write: (r) => records.push(r) });
+  });
+
+  after(async () => {
+    await gw?.close();
+    await openai?.close();
+    await anthropic?.close();
+  });
+
+  async function next(): Promise<RequestRecord> {
+    for (let i = 0; i < 200 && records.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    const record = records.shift();
+    assert.ok(record, 'a record was written');
+    return record;
+  }
+
+  const chat = (stream: boolean, extra: Record<string, unknown> = {}) =>
+    fetch(`${gw.url}/router/oa/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], stream, ...extra }),
+    });
+
+  test('a piped OpenAI stream: the provider is asked for usage, the client not sent it, the record has it', async () => {
+    const res = await chat(true);
+    const text = await res.text();
+    assert.ok(!text.includes('"usage":{'), 'no usage chunk for a client that did not ask');
+    assert.ok(text.endsWith('data: [DONE]\n\n'));
+    const sent = JSON.parse(openai.requests.at(-1)?.body ?? '{}') as { stream_options?: unknown; messages?: unknown };
+    assert.deepEqual(sent.stream_options, { include_usage: true });
+    assert.deepEqual(sent.messages, [{ role: 'user', content: 'hi' }]);
+    const record = await next();
+    assert.equal(record.input_tokens, 16);
+    assert.equal(record.output_tokens, 300);
+    assert.equal(record.incomplete, false);
+  });
+
+  test('a client that asked for usage gets its usage chunk as the provider sent it', async () => {
+    const text = await (await chat(true, { stream_options: { include_usage: true } })).text();
+    assert.ok(text.includes('"usage":{"prompt_tokens":16'));
+    assert.equal((await next()).output_tokens, 300);
+  });
+
+  test('a piped JSON answer: usage read from its body', async () => {
+    const body = (await (await chat(false)).json()) as { usage: { prompt_tokens: number } };
+    const record = await next();
+    assert.equal(record.input_tokens, body.usage.prompt_tokens);
+    assert.equal(record.stream, false);
+  });
+
+  test('Messages piped to Anthropic, streamed and not: usage from its events and body', async () => {
+    const client = new Anthropic({ baseURL: `${gw.url}/router/an`, apiKey: 'client-key', maxRetries: 0 });
+    const streamed = await client.messages.stream({ model: 'claude-3-5-haiku-latest', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }).finalMessage();
+    let record = await next();
+    assert.equal(record.dialect, 'anthropic-messages');
+    assert.equal(record.input_tokens, streamed.usage.input_tokens + (streamed.usage.cache_read_input_tokens ?? 0) + (streamed.usage.cache_creation_input_tokens ?? 0));
+    assert.equal(record.output_tokens, streamed.usage.output_tokens);
+    const whole = await client.messages.create({ model: 'claude-3-5-haiku-latest', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] });
+    record = await next();
+    assert.equal(record.output_tokens, whole.usage.output_tokens);
+  });
+
+  test('passthrough: usage and model from the answer, the credential named', async () => {
+    const res = await fetch(`${gw.url}/openai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    const body = (await res.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
+    const record = await next();
+    assert.equal(record.endpoint, 'passthrough');
+    assert.equal(record.router, null);
+    assert.equal(record.provider, 'openai');
+    assert.equal(record.model, 'gpt-4o-mini');
+    assert.equal(record.provider_key, `env:OPENAI_API_KEY …${OPENAI_KEY.slice(-4)}`);
+    assert.equal(record.input_tokens, body.usage.prompt_tokens);
+    assert.equal(record.output_tokens, body.usage.completion_tokens);
+  });
+
+  test('a stream cut off mid-way: what was streamed, marked incomplete, input and cost unknown', async () => {
+    openai.setNext({ dropAfterChunks: 40 });
+    const res = await chat(true);
+    await res.text().catch(() => '');
+    const record = await next();
+    assert.equal(record.incomplete, true);
+    assert.equal(record.outcome, 'interrupted');
+    assert.equal(record.input_tokens, null);
+    assert.ok((record.output_tokens ?? 0) >= 35 && (record.output_tokens ?? 0) <= 41, String(record.output_tokens));
+    assert.equal(record.cost_usd, null);
+  });
+});
+
+describe('bodies in records', () => {
+  test('kept only with audit.bodies: true — the request as sent, the answer as the client got it', async () => {
+    const openai = await startOpenAISimulator({ apiKey: OPENAI_KEY });
+    const config = (extra: string) => `${openaiAndAnthropicAt(openai.url)}${extra}`;
+    const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'keep me' }] });
+    try {
+      for (const [extra, kept] of [['audit: { bodies: true }\n', true], ['', false]] as const) {
+        const gw = await startInProcess({ config: config(extra), env: { OPENAI_API_KEY: OPENAI_KEY, ANTHROPIC_API_KEY: ANTHROPIC_KEY } });
+        const records: RequestRecord[] = [];
+        addRecordSink(gw.gateway, { write: (r) => records.push(r) });
+        try {
+          const res = await fetch(`${gw.url}/router/oa/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+          const answer = await res.text();
+          for (let i = 0; i < 200 && records.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+          const [record] = records;
+          assert.ok(record);
+          if (kept) {
+            assert.equal(record.request_body, body);
+            assert.equal(record.response_body, answer);
+          } else {
+            assert.equal('request_body' in record, false);
+            assert.equal('response_body' in record, false);
+          }
+        } finally {
+          await gw.close();
+        }
+      }
+    } finally {
+      await openai.close();
+    }
+  });
+});

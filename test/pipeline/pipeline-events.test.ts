@@ -50,12 +50,13 @@ describe('pipeline events and policies', () => {
     return out;
   }
 
-  test('a piped chat request: request → attempt_start → first_byte → attempt_end → done, naming provider and credential', async () => {
+  test('a piped chat request: request → attempt_start → first_byte → usage → attempt_end → done, naming provider and credential', async () => {
     events = [];
     await oa.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
     const seen = await settled();
-    assert.deepEqual(seen.map((e) => e.type), ['request', 'attempt_start', 'first_byte', 'attempt_end', 'done']);
-    const [request, start, , end, done] = seen as [Extract<PipelineEvent, { type: 'request' }>, Extract<PipelineEvent, { type: 'attempt_start' }>, PipelineEvent, Extract<PipelineEvent, { type: 'attempt_end' }>, RequestDone];
+    // A piped JSON answer is committed at its first byte; its usage is read as it is relayed.
+    assert.deepEqual(seen.map((e) => e.type), ['request', 'attempt_start', 'first_byte', 'usage', 'attempt_end', 'done']);
+    const [request, start, , , end, done] = seen as [Extract<PipelineEvent, { type: 'request' }>, Extract<PipelineEvent, { type: 'attempt_start' }>, PipelineEvent, PipelineEvent, Extract<PipelineEvent, { type: 'attempt_end' }>, RequestDone];
     assert.equal(request.endpoint, 'chat');
     assert.equal(request.route, 'oa');
     assert.equal(request.dialect, 'openai-chat');

@@ -23,7 +23,7 @@ export class CountTokensExchange implements ClientExchange {
 
   constructor(
     private readonly body: Body,
-    private readonly raw: Buffer,
+    readonly raw: Buffer,
     private readonly headers: IncomingHttpHeaders,
   ) {
     this.model = body.model;

@@ -35,7 +35,7 @@ export class MessagesExchange implements ClientExchange {
 
   constructor(
     private readonly body: Body,
-    private readonly raw: Buffer,
+    readonly raw: Buffer,
     private readonly headers: IncomingHttpHeaders,
   ) {
     this.model = body.model;
@@ -53,7 +53,7 @@ export class MessagesExchange implements ClientExchange {
     const native: NativeEndpoint | undefined = provider.adapter.native?.messages;
     if (native && (native.serves?.(provider, candidate.model) ?? true)) {
       const request = native.buildRequest(nativeBody(this.raw, this.body, candidate.model), { provider, model: candidate.model, stream: this.stream, parsed: this.body, clientHeaders: this.clientHeaders });
-      return { mode: 'piped', request, stream: this.stream };
+      return { mode: 'piped', request, stream: this.stream, usage: { family: 'anthropic', stream: this.stream, dropUsageEvent: false } };
     }
     const { request: chat, anthropic } = this.translated();
     const target: ChatTarget = { provider, model: candidate.model, stream: this.stream, includeUsage: this.stream, requestId, modelRewritten: true };

@@ -23,7 +23,10 @@ export class EmbeddingsExchange implements ClientExchange {
   readonly stream = false;
   readonly model: string;
 
-  constructor(private readonly request: EmbeddingsRequest) {
+  constructor(
+    private readonly request: EmbeddingsRequest,
+    readonly raw?: Buffer,
+  ) {
     this.model = request.model;
   }
 

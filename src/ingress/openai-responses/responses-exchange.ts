@@ -38,7 +38,7 @@ export class ResponsesExchange implements ClientExchange {
 
   constructor(
     private readonly body: Body,
-    private readonly raw: Buffer,
+    readonly raw: Buffer,
     private readonly store: ResponseStore,
   ) {
     this.model = body.model;
@@ -51,7 +51,7 @@ export class ResponsesExchange implements ClientExchange {
     const native = provider.adapter.native?.responses;
     if (native && !this.ours && (native.serves?.(provider, candidate.model) ?? true)) {
       const request = native.buildRequest(nativeBody(this.raw, this.body, candidate.model), { provider, model: candidate.model, stream: this.stream, parsed: this.body });
-      return { mode: 'piped', request, stream: this.stream };
+      return { mode: 'piped', request, stream: this.stream, usage: { family: 'openai', stream: this.stream, dropUsageEvent: false } };
     }
     this.decoded ??= responsesToChat(this.body, this.raw.length, this.store);
     const target: ChatTarget = { provider, model: candidate.model, stream: this.stream, includeUsage: this.stream, requestId, modelRewritten: true };

@@ -15,7 +15,9 @@ interface Draft {
   usage?: Usage;
   usageModel?: string;
   incomplete: boolean;
+  inputKnown: boolean;
   firstByteMs: number | null;
+  responseBody?: string;
 }
 
 /** Requests in flight are bounded by the server; this only guards against a lost `done`. */
@@ -33,7 +35,7 @@ export class RequestRecorder {
     switch (event.type) {
       case 'request':
         if (this.drafts.size >= MAX_DRAFTS) return;
-        this.drafts.set(event.requestId, { request: event, attempts: [], incomplete: false, firstByteMs: null });
+        this.drafts.set(event.requestId, { request: event, attempts: [], incomplete: false, inputKnown: true, firstByteMs: null });
         return;
       case 'attempt_start': {
         const draft = this.drafts.get(event.requestId);
@@ -62,6 +64,11 @@ export class RequestRecorder {
         }
         return;
       }
+      case 'response_body': {
+        const draft = this.drafts.get(event.requestId);
+        if (draft) draft.responseBody = event.body;
+        return;
+      }
       case 'first_byte': {
         const draft = this.drafts.get(event.requestId);
         if (draft && draft.firstByteMs === null) draft.firstByteMs = round(event.ms);
@@ -73,6 +80,7 @@ export class RequestRecorder {
         draft.usage = event.usage;
         draft.usageModel = event.model;
         draft.incomplete = event.incomplete === true;
+        draft.inputKnown = event.inputKnown !== false;
         return;
       }
       case 'done': {
@@ -96,11 +104,14 @@ export class RequestRecorder {
 
   private finish(draft: Draft, done: Extract<PipelineEvent, { type: 'done' }>): RequestRecord {
     const { request, attempts, usage } = draft;
+    const bodies = request.body === undefined ? undefined : { request_body: request.body, response_body: draft.responseBody ?? '' };
     const last = attempts.at(-1);
     const served = attempts.find((a) => a.ok) ?? last;
     const tokens = usage ? tokenUsage(usage) : undefined;
-    const model = draft.usageModel ?? served?.model ?? null;
-    const priced = tokens && served && model ? (this.prices?.price(served.provider, model, tokens) ?? UNPRICED) : UNPRICED;
+    const model = draft.usageModel || served?.model || null;
+    // Without the input count a price would be too low: it is left unknown.
+    const priced = tokens && served && model && draft.inputKnown ? (this.prices?.price(served.provider, model, tokens) ?? UNPRICED) : UNPRICED;
+    const input = draft.inputKnown ? tokens : undefined;
     const upstreamWait = attempts.reduce((sum, a) => sum + a.upstream_ms, 0);
     return {
       time: new Date(request.time).toISOString(),
@@ -117,10 +128,10 @@ export class RequestRecorder {
       status: done.status,
       outcome: done.outcome,
       error_code: done.status >= 400 ? done.errorCode : null,
-      input_tokens: tokens?.input_tokens ?? null,
+      input_tokens: input?.input_tokens ?? null,
       output_tokens: tokens?.output_tokens ?? null,
-      cached_tokens: tokens?.cached_tokens ?? null,
-      cache_write_tokens: tokens?.cache_write_tokens ?? null,
+      cached_tokens: input?.cached_tokens ?? null,
+      cache_write_tokens: input?.cache_write_tokens ?? null,
       reasoning_tokens: tokens?.reasoning_tokens ?? null,
       incomplete: draft.incomplete || done.outcome === 'interrupted',
       cost_usd: priced.cost_usd,
@@ -130,6 +141,7 @@ export class RequestRecorder {
       overhead_ms: draft.firstByteMs === null ? null : round(Math.max(0, draft.firstByteMs - upstreamWait)),
       attempts,
       cache: null,
+      ...bodies,
     };
   }
 }

@@ -14,6 +14,7 @@ import type { RequestScope } from '../request-scope.js';
 import { OpenAnswer } from './open-answer.js';
 import { relay } from './relay.js';
 import { translateStream } from './translate-stream.js';
+import { UsageTap } from './usage-tap.js';
 
 const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -35,15 +36,17 @@ export function commitPiped(scope: RequestScope, dialect: ClientDialect, candida
   const answer = new OpenAnswer(scope, candidate, startedAt);
   const { statusCode, headers: upstream, body } = sent;
   const headers: SinkHeaders = gatewayHeaders(scope.ctx, upstream);
+  // Usage is read from the bytes when someone records it, or when its event must be cut out.
+  const tap = plan.usage && (scope.bus.active || plan.usage.dropUsageEvent) ? new UsageTap(plan.usage) : undefined;
   if (plan.stream) {
     Object.assign(headers, SSE_HEADERS);
-    return relay(answer, body, statusCode, headers, dialect.streamError, () => answer.firstByte(true), (ok, error) => answer.ended(ok, error));
+    return relay(answer, body, statusCode, headers, dialect.streamError, tap, () => answer.firstByte(true), (ok, error) => answer.ended(ok, error));
   }
   headers['content-type'] = upstream['content-type'] ?? 'application/json';
   const length = upstream['content-length'];
   if (typeof length === 'string') headers['content-length'] = length;
   // Non-streamed latency counts to the whole answer.
-  return relay(answer, body, statusCode, headers, undefined, () => answer.firstByte(false), (ok, error) => {
+  return relay(answer, body, statusCode, headers, undefined, tap, () => answer.firstByte(false), (ok, error) => {
     if (ok) answer.sampleComplete();
     answer.ended(ok, error);
   });
@@ -72,7 +75,7 @@ export async function commitTranslated(scope: RequestScope, candidate: Candidate
   let body: unknown;
   try {
     const completion = plan.target.provider.adapter.chat.parseResponse(parsed, plan.target);
-    if (completion.usage) answer.usage(completion.usage, plan.target.model);
+    if (completion.usage) answer.usage(completion.usage);
     body = plan.encoder.complete(completion);
   } catch (err) {
     if (err instanceof GatewayError) return { committed: false, error: err, reached: true };

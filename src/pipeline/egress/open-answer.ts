@@ -12,12 +12,15 @@ import { upstreamFailure } from '../../upstream/client.js';
 import { deadlineError } from '../../upstream/upstream-failure.js';
 import { isShuttingDown } from '../../server/shutdown.js';
 import type { RequestScope } from '../request-scope.js';
+import type { UsageTap } from './usage-tap.js';
 
 const COMMITTED: AttemptOutcome = { committed: true };
 const CANCELLED: AttemptOutcome = { committed: true, cancelled: true };
 
 export class OpenAnswer {
   readonly provider: string;
+  /** The model the provider was sent. */
+  readonly model: string;
   private released = false;
 
   constructor(
@@ -26,6 +29,7 @@ export class OpenAnswer {
     private readonly startedAt: number,
   ) {
     this.provider = candidate.target.provider.name;
+    this.model = candidate.model;
   }
 
   /** The first byte went to the client. Streams count their latency to here. */
@@ -35,9 +39,24 @@ export class OpenAnswer {
     if (scope.bus.active) scope.bus.emit({ type: 'first_byte', requestId: scope.requestId, provider: this.provider, ms: scope.ctx.elapsedMs() });
   }
 
-  usage(usage: Usage, model: string): void {
+  usage(usage: Usage, incomplete = false, inputKnown = true): void {
     const { scope } = this;
-    if (scope.bus.active) scope.bus.emit({ type: 'usage', requestId: scope.requestId, provider: this.provider, model, usage });
+    if (scope.bus.active) scope.bus.emit({ type: 'usage', requestId: scope.requestId, provider: this.provider, model: this.model, usage, incomplete, inputKnown });
+  }
+
+  /**
+   * Usage read from piped bytes. An answer cut off mid-way reports what was streamed: the
+   * provider's counts so far when it sent some (Anthropic's message_start), else one output token
+   * per event relayed, the input unknown.
+   */
+  tapped(tap: UsageTap, complete: boolean): void {
+    const usage = tap.usage();
+    if (complete) {
+      if (usage) this.usage(usage);
+      return;
+    }
+    if (usage) this.usage({ ...usage, completion_tokens: Math.max(usage.completion_tokens, tap.events) }, true);
+    else this.usage({ prompt_tokens: 0, completion_tokens: tap.events, total_tokens: tap.events }, true, false);
   }
 
   /** A non-streamed answer is sampled once it is complete. */

@@ -8,6 +8,7 @@ import type { AttemptOutcome } from '../../core/attempts.js';
 import type { GatewayError } from '../../core/gateway-error.js';
 import type { UpstreamBody } from '../../upstream/upstream-body.js';
 import type { OpenAnswer } from './open-answer.js';
+import type { UsageTap } from './usage-tap.js';
 
 /**
  * Resolves once the first byte went to the client (committed), or failed when the body broke or
@@ -20,6 +21,7 @@ export function relay(
   status: number,
   headers: SinkHeaders,
   streamError: ((error: GatewayError) => string) | undefined,
+  tap: UsageTap | undefined,
   onFirstByte: () => void,
   onEnd: (ok: boolean, error?: GatewayError) => void,
 ): Promise<AttemptOutcome> {
@@ -28,7 +30,9 @@ export function relay(
     const resolve = (failure: GatewayError | undefined): void => settle(answer.outcome(failure));
     let started = false;
     body.read({
-      data(chunk) {
+      data(bytes) {
+        const chunk = tap ? tap.pass(bytes) : bytes;
+        if (chunk.length === 0) return;
         if (!started) {
           started = true;
           sink.head(status, headers);
@@ -42,10 +46,12 @@ export function relay(
       end() {
         if (!started) return resolve(answer.empty());
         sink.end();
+        if (tap) answer.tapped(tap, true);
         onEnd(true);
       },
       error(err) {
         if (!started) return resolve(answer.lost(err, false));
+        if (tap) answer.tapped(tap, false);
         if (sink.gone) return onEnd(false);
         const lost = answer.lost(err, true);
         onEnd(false, lost);

@@ -15,6 +15,15 @@ import { responseTooLarge } from '../../upstream/response-limit.js';
 import type { TranslatedPlan } from '../exchange.js';
 import type { OpenAnswer } from './open-answer.js';
 
+/** Characters of output in a chunk: text, reasoning and tool arguments. */
+function streamedChars(chunk: ChatCompletionChunk): number {
+  const delta = chunk.choices[0]?.delta;
+  if (!delta) return 0;
+  let n = (delta.content?.length ?? 0) + (delta.reasoning_content?.length ?? 0);
+  if (delta.tool_calls) for (const call of delta.tool_calls) n += call.function?.arguments?.length ?? 0;
+  return n;
+}
+
 /** Resolves like `relay`: committed at the first chunk, else failed. */
 export function translateStream(answer: OpenAnswer, body: UpstreamBody, plan: TranslatedPlan, headers: SinkHeaders): Promise<AttemptOutcome> {
   const { scope } = answer;
@@ -26,6 +35,14 @@ export function translateStream(answer: OpenAnswer, body: UpstreamBody, plan: Tr
     let failed = false;
     // Bytes fed to the translator since it last produced a chunk: bounds one event it buffers.
     let unanswered = 0;
+    // For a stream cut off before its usage: how much it had said.
+    let streamed = 0;
+    let usageSeen = false;
+    /** Cut off: what was streamed, at about four characters a token; the input unknown. */
+    const cutOff = (): void => {
+      const tokens = Math.ceil(streamed / 4);
+      answer.usage({ prompt_tokens: 0, completion_tokens: tokens, total_tokens: tokens }, true, false);
+    };
     let pending = '';
     const flush = (): void => {
       if (pending === '') return;
@@ -44,7 +61,10 @@ export function translateStream(answer: OpenAnswer, body: UpstreamBody, plan: Tr
           answer.firstByte(true);
           resolve(undefined);
         }
-        if (chunk.usage) answer.usage(chunk.usage, target.model);
+        if (chunk.usage) {
+          usageSeen = true;
+          answer.usage(chunk.usage);
+        } else streamed += streamedChars(chunk);
         pending += encoder.chunk(chunk);
       },
       error(error: GatewayError) {
@@ -52,6 +72,7 @@ export function translateStream(answer: OpenAnswer, body: UpstreamBody, plan: Tr
         failed = true;
         body.destroy();
         if (!started) return resolve(error);
+        if (!usageSeen) cutOff();
         answer.ended(false, error);
         sink.end(pending + encoder.error(error));
         pending = '';
@@ -82,6 +103,7 @@ export function translateStream(answer: OpenAnswer, body: UpstreamBody, plan: Tr
         }
         if (sink.gone) {
           failed = true;
+          if (!usageSeen) cutOff();
           answer.ended(true);
           return;
         }

@@ -9,10 +9,10 @@ import type { Gateway } from '../gateway.js';
 
 export async function handleChat(gw: Gateway, ctx: RequestContext, route: PipelineRoute): Promise<void> {
   const raw = await readBody(ctx.req, gw.maxBodyBytes);
-  return runPipeline(gw, ctx, route, new ChatExchange(decodeChatRequest(raw), raw));
+  return runPipeline(gw, ctx, route, new ChatExchange(decodeChatRequest(raw), raw, gw.bus.active));
 }
 
 export async function handleEmbeddings(gw: Gateway, ctx: RequestContext, route: PipelineRoute): Promise<void> {
   const raw = await readBody(ctx.req, gw.maxBodyBytes);
-  return runPipeline(gw, ctx, route, new EmbeddingsExchange(decodeEmbeddingsRequest(raw)));
+  return runPipeline(gw, ctx, route, new EmbeddingsExchange(decodeEmbeddingsRequest(raw), raw));
 }

@@ -17,6 +17,7 @@ import { downstreamHeaders, upstreamHeaders } from '../proxy-headers.js';
 import { gatewayHeaders, sendError } from '../respond.js';
 import { isShuttingDown, shutdownSseEvent } from '../shutdown.js';
 import { markInterrupted } from '../request-log.js';
+import { PassthroughWatch } from '../../observability/usage/passthrough-watch.js';
 
 /** `entry` is a configured or built-in provider: the route table sends nothing else here. */
 export async function handlePassthrough(gw: Gateway, ctx: RequestContext, entry: ProviderEntry, rest: string, query: string): Promise<void> {
@@ -53,6 +54,7 @@ export async function handlePassthrough(gw: Gateway, ctx: RequestContext, entry:
   }, timeouts.totalMs);
   ctx.onClose(() => clearTimeout(deadline));
 
+  const watch = gw.bus.active ? new PassthroughWatch(gw, ctx, entry, status) : undefined;
   let response;
   try {
     response = await gw.upstream.proxy(
@@ -65,20 +67,27 @@ export async function handlePassthrough(gw: Gateway, ctx: RequestContext, entry:
     if (ctx.clientGone) return;
     const error = upstreamFailure(err, provider.name, deadlineHit, timeouts.totalMs);
     gw.events.attemptFailed(ctx.id, provider.name, 1, error);
+    watch?.answered(undefined, error);
     sendError(ctx, error);
     return;
   }
   gw.scrubber.scrubResponse(response);
+  watch?.answered(response);
   const { res } = ctx;
   res.writeHead(response.statusCode, downstreamHeaders(response.headers, gatewayHeaders(ctx, response.headers)));
   const body = response.body;
   res.on('drain', () => body.resume());
   body.read({
     data(chunk) {
+      watch?.data(chunk);
       if (!res.write(chunk)) body.pause();
     },
-    end: () => res.end(),
+    end: () => {
+      res.end();
+      watch?.end(true);
+    },
     error: (err) => {
+      watch?.end(false);
       markInterrupted(gw, ctx, provider.name, upstreamFailure(err, provider.name, deadlineHit, timeouts.totalMs));
       // Shutdown ends an event stream with an error event, not a reset.
       if (isShuttingDown(err) && String(response.headers['content-type']).startsWith('text/event-stream')) res.end(shutdownSseEvent(err));
