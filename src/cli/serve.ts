@@ -6,6 +6,7 @@ import cluster from 'node:cluster';
 import type { CompiledGateway } from '../config/compile.js';
 import type { Logging } from '../observability/logger.js';
 import { createGateway } from '../server/gateway.js';
+import { startObservability } from '../observability/setup.js';
 import { createHttpServer } from '../server/http-server.js';
 import { drainServer } from '../server/shutdown.js';
 import { fail } from './fail.js';
@@ -36,6 +37,9 @@ export function serveProcess(compiled: CompiledGateway, logging: Logging, port: 
   const worker = cluster.isWorker;
   const gateway = createGateway(compiled, logging);
   const server = createHttpServer(gateway);
+  // Listening waits for the observers (a database to open, a price table to load): the first
+  // request is recorded like every other.
+  const observing = startObservability(gateway, logger);
 
   server.on('error', (err: NodeJS.ErrnoException) => {
     const message = listenFailure(err, address, port);
@@ -43,11 +47,19 @@ export function serveProcess(compiled: CompiledGateway, logging: Logging, port: 
     if (worker) tellPrimary({ aiGateway: 'fatal', message }, () => process.exit(FATAL_EXIT_CODE));
     else fail(message);
   });
-  server.listen(port, address, () => {
-    const actual = server.address();
-    const boundPort = typeof actual === 'object' && actual ? actual.port : port;
-    if (!worker) logger.info({ address, port: boundPort }, `listening on ${compiled.config.server.tls ? 'https' : 'http'}://${address}:${boundPort}`);
-  });
+  observing.then(
+    () =>
+      server.listen(port, address, () => {
+        const actual = server.address();
+        const boundPort = typeof actual === 'object' && actual ? actual.port : port;
+        if (!worker) logger.info({ address, port: boundPort }, `listening on ${compiled.config.server.tls ? 'https' : 'http'}://${address}:${boundPort}`);
+      }),
+    (err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      if (worker) tellPrimary({ aiGateway: 'fatal', message }, () => process.exit(FATAL_EXIT_CODE));
+      else fail(message);
+    },
+  );
 
   let stopping = false;
   const stop = (): void => {
@@ -56,8 +68,10 @@ export function serveProcess(compiled: CompiledGateway, logging: Logging, port: 
     const drain = drainServer(server, gateway, timeoutMs);
     if (worker) tellPrimary({ aiGateway: 'draining', inFlight: drain.inFlight });
     else logger.info(`shutting down: ${drain.inFlight} requests in flight`);
-    void drain.done.then((end) => {
+    void drain.done.then(async (end) => {
       if (end === 'timeout') logger.warn(`shutdown: server.shutdown-timeout (${timeoutMs / 1000}s) passed; ended what was still open with gateway_shutting_down`);
+      // After the drain: the last requests' records are written, queued alerts sent.
+      await observing.then((o) => o.close(), () => undefined);
       process.exit(0);
     });
   };

@@ -9,6 +9,7 @@ import { regionFromBedrockHost } from '../providers/bedrock/region-from-host.js'
 import { vertexBaseUrl } from '../providers/vertex/vertex-paths.js';
 import { notActedOn } from './not-acted-on.js';
 import { ConfigError, suggestKey } from './errors.js';
+import { alertProblems } from '../observability/alerts/validate.js';
 import { CredentialStore, credentialIdOf, type CredentialStatus } from '../secrets/credential-store.js';
 import type { Credentials, ProviderRuntime } from '../providers/types.js';
 import { adapterFor } from '../providers/registry.js';
@@ -360,6 +361,7 @@ export function compileGateway(config: GatewayConfig, env: NodeJS.ProcessEnv, op
     });
     if (router) routers.set(id, router);
   }
+  if (config.alerts) problems.push(...alertProblems(config.alerts, { providers: entries.keys(), routers: Object.keys(routerConfigs) }));
   if (problems.length > 0) throw new ConfigError(problems, options.source);
   const notImplemented = notActedOn(config);
   const timeouts = resolveTimeouts(config.dispatcher);
