@@ -6,10 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { createTracing, type Tracing } from '../../../src/observability/tracing/index.js';
 import { openaiAndAnthropicAt } from '../../helpers/gateway-with-simulator.js';
 import { startInProcess, type InProcessGateway } from '../../helpers/in-process.js';
+import { listenLocally } from '../../helpers/listen.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../helpers/otlp-receiver.js';
 import { startAnthropicSimulator, type AnthropicSimulator } from '../../simulators/anthropic.js';
 import { startOpenAISimulator, type OpenAISimulator } from '../../simulators/openai.js';
@@ -338,6 +340,30 @@ describe('shutdown', () => {
       await gw.close();
       await openai.close();
       await rx.close();
+    }
+  });
+
+  test('the endpoint is logged at startup without its credentials; a collector that refuses the spans is logged', async () => {
+    // A 400 is not retried (a refused connection is, for seconds): the failure comes at once.
+    const refusing = await listenLocally(createServer((req, res) => req.resume().on('end', () => res.writeHead(400).end())));
+    const { port } = refusing;
+    const openai = await startOpenAISimulator({ apiKey: OPENAI_KEY });
+    const endpoint = `http://user:collector-token-0123456789@127.0.0.1:${port}/v1/traces?token=collector-token-0123456789`;
+    const gw = await startInProcess({ config: openaiAndAnthropicAt(openai.url, `telemetry: { exporter: otlp, otlp-endpoint: "${endpoint}" }\n`), env: ENV });
+    try {
+      const tracing = await createTracing(gw.compiled.config.telemetry, gw.gateway, gw.gateway.logger, { env: {}, scheduledDelayMs: 20 });
+      const started = await gw.waitForLine((l) => l.event === 'tracing');
+      assert.equal(started.endpoint, `http://127.0.0.1:${port}/v1/traces`);
+      await chat(gw, '/router/oa/v1/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+      const failed = await gw.waitForLine((l) => l.event === 'trace_export_failed');
+      assert.equal(failed.level, 40);
+      assert.ok(Number(failed.spans) >= 1);
+      await tracing?.shutdown();
+      assert.ok(!gw.logs().includes('collector-token'), 'the collector’s token is never logged');
+    } finally {
+      await gw.close();
+      await openai.close();
+      await refusing.close();
     }
   });
 
