@@ -16,13 +16,17 @@ const TOP_LEVEL: Array<[string, (c: GatewayConfig) => unknown]> = [
   ['control-plane', (c) => c['control-plane']],
   ['database', (c) => c.database],
   ['minio', (c) => c.minio],
-  // Logs are JSON lines on stdout; OpenTelemetry export and other formats come later.
-  ['telemetry.exporter', (c) => (c.telemetry.exporter === 'stdout' ? undefined : c.telemetry.exporter)],
-  ['telemetry.otlp-endpoint', (c) => c.telemetry['otlp-endpoint']],
+  // Logs are JSON lines on stdout; other formats come later.
   ['telemetry.format', (c) => (c.telemetry.format === 'json' ? undefined : c.telemetry.format)],
-  ['telemetry.service-name', (c) => c.telemetry['service-name']],
-  ['telemetry.propagate', (c) => c.telemetry.propagate],
+  // These shape the exported traces (observability/tracing), so they act only with `exporter: otlp | both`.
+  ['telemetry.otlp-endpoint', (c) => (exportsTraces(c) ? undefined : c.telemetry['otlp-endpoint'])],
+  ['telemetry.service-name', (c) => (exportsTraces(c) ? undefined : c.telemetry['service-name'])],
+  ['telemetry.propagate', (c) => (exportsTraces(c) ? undefined : c.telemetry.propagate)],
 ];
+
+function exportsTraces(c: GatewayConfig): boolean {
+  return c.telemetry.exporter === 'otlp' || c.telemetry.exporter === 'both';
+}
 
 /**
  * `telemetry.level` is an env-filter (`info,ai_gateway=debug`): the gateway applies its default

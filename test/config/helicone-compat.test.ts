@@ -167,6 +167,15 @@ routers:
     assert.ok(!compiled.notImplemented.some((k) => k.startsWith('response-headers')), 'response-headers is acted on');
   });
 
+  test('telemetry.otlp-endpoint, service-name and propagate act with exporter otlp or both (traces), not otherwise', () => {
+    const keys = ['telemetry.otlp-endpoint', 'telemetry.service-name', 'telemetry.propagate'];
+    const named = (exporter: string) =>
+      load(`telemetry: { exporter: ${exporter}, otlp-endpoint: "http://localhost:4317/v1/metrics", service-name: gw, propagate: false }\nrouters:\n  r:\n    load-balance:\n      chat: { strategy: latency, providers: [openai] }\n`).compiled.notImplemented.filter((k) => k.startsWith('telemetry.'));
+    assert.deepEqual(named('otlp'), []);
+    assert.deepEqual(named('both'), []);
+    assert.deepEqual(named('stdout'), keys);
+  });
+
   test('defaults are not named: a plain config has nothing not acted on', () => {
     const { compiled } = load('telemetry: { level: debug }\nrouters:\n  r:\n    load-balance:\n      chat: { strategy: latency, providers: [openai] }\n');
     assert.deepEqual(compiled.notImplemented, []);

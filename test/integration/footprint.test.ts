@@ -1,8 +1,8 @@
 /**
  * Resident memory is mostly code: what a process loads it keeps. These tests pin down that a
  * gateway serving OpenAI and Anthropic traffic never loads undici's unused half (fetch,
- * WebSocket, …; ~9 MB) or the AWS libraries (~10 MB), and that Bedrock still loads the latter
- * on its first request.
+ * WebSocket, …; ~9 MB), the AWS libraries (~10 MB) or OpenTelemetry (only with traces exported),
+ * and that Bedrock still loads the AWS libraries on its first request.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -83,6 +83,7 @@ test('OpenAI and Anthropic traffic loads only undici’s pool and no AWS library
   assert.ok(!has(modules, '/undici/index.js'), 'undici’s root (fetch, WebSocket, …) is not loaded');
   assert.ok(!has(modules, '/undici/lib/web/'), 'no undici web (fetch) modules');
   assert.ok(!has(modules, '/@smithy/'), 'no AWS libraries without a Bedrock request');
+  assert.ok(!has(modules, '/@opentelemetry/'), 'no OpenTelemetry without telemetry.exporter otlp or both');
 });
 
 test('the first Bedrock request loads the AWS libraries and streams through them', async () => {
