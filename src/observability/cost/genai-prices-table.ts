@@ -52,13 +52,14 @@ function lookup(lib: GenaiPrices, providerId: string, model: string): TableEntry
   }
   // Conditional prices: the library picks the one in force; picked again at most once a second.
   const single: Provider = { ...found.provider, models: [found.model], fallback_model_providers: undefined };
-  let until = 0;
+  let from = 0;
   let current: Rates | null = null;
   return {
     rates(now) {
-      if (now >= until) {
+      // A clock set back re-picks too.
+      if (now < from || now >= from + 1000) {
         current = toRates(lib.calcPrice({}, model, { provider: single, timestamp: new Date(now) })?.model_price);
-        until = now + 1000;
+        from = now;
       }
       return current;
     },
