@@ -6,9 +6,9 @@
  * often with its data bundled (no network: we never call its updatePrices). models.dev lists
  * models for pickers: one flat row per model id, no tiers, no Bedrock profile forms.
  *
- * Loaded once (an 830 kB module, ~35 ms) by dynamic import, so processes that price nothing never
- * pay for it. The library's own calcPrice costs 9–18 µs a call (it matches and allocates per
- * call), so it is asked once per provider + model and its rates are applied by costOf.
+ * Loaded once by dynamic import (an 830 kB module: ~25 ms, ~4 MB of heap), so processes that
+ * price nothing never pay for it. The library's calcPrice costs 10–25 µs a call (it matches and
+ * allocates per call), so it is asked once per provider + model and costOf applies the rates.
  */
 import { readFileSync } from 'node:fs';
 import type { ModelPrice, Provider } from '@pydantic/genai-prices';
