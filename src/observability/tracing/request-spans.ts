@@ -105,17 +105,17 @@ export class RequestSpans {
     const parent = remote ? trace.setSpanContext(ROOT_CONTEXT, remote) : ROOT_CONTEXT;
     const attributes: Attributes = {
       [GEN_AI.operationName]: operation,
-      [GEN_AI.requestModel]: event.model,
+      [GEN_AI.requestModel]: event.model ?? undefined,
       [GEN_AI.requestStream]: event.stream,
       [GATEWAY.requestId]: event.requestId,
-      [GATEWAY.router]: event.route,
+      [GATEWAY.router]: event.route ?? undefined,
       [GATEWAY.endpoint]: event.endpoint,
       [GATEWAY.dialect]: event.dialect,
     };
     // The request arrived before it was decoded: start the span then (Date.now() differences
     // carried onto the span clock, which is performance.now()-based).
     const startTime = performance.now() - Math.max(0, Date.now() - event.time);
-    const root = this.tracer.startSpan(spanName(operation, event.model), { kind: SpanKind.SERVER, attributes, startTime }, parent);
+    const root = this.tracer.startSpan(spanName(operation, event.model ?? ''), { kind: SpanKind.SERVER, attributes, startTime }, parent);
     this.traces.set(event.requestId, { root, operation, stream: event.stream, attempts: new Map(), current: undefined });
   }
 
@@ -125,7 +125,7 @@ export class RequestSpans {
     const attributes: Attributes = {
       [GEN_AI.operationName]: t.operation,
       [GEN_AI.providerName]: providerName(event.provider),
-      [GEN_AI.requestModel]: event.model,
+      [GEN_AI.requestModel]: event.model ?? undefined,
       [GEN_AI.requestStream]: t.stream,
       [GATEWAY.provider]: event.provider,
       [GATEWAY.attempt]: event.attempt,

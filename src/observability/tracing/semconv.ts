@@ -57,6 +57,8 @@ const OPERATIONS: Record<Endpoint, string> = {
   embeddings: 'embeddings',
   // No GenAI operation counts tokens; the convention allows a system-specific name.
   count_tokens: 'count_tokens',
+  // A relayed request whose body is not read: what it does is the provider's path.
+  passthrough: 'passthrough',
 };
 
 export function operationName(endpoint: Endpoint): string {
