@@ -54,8 +54,10 @@ export interface AttemptEnded {
   credential: string;
   /** True when this attempt's answer went to the client. */
   ok: boolean;
-  /** The provider's status when it answered (a failure's mapped status otherwise). */
+  /** The status of the attempt: the provider's when it answered, else the failure's mapped one. */
   status?: number;
+  /** The provider's own HTTP status; absent when it was never reached (connection failure, timeout). */
+  upstreamStatus?: number;
   /** Set when the attempt failed before anything reached the client. */
   error?: GatewayError;
   /** From sending to the provider's response headers (or the failure). */

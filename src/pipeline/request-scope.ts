@@ -46,6 +46,8 @@ export class RequestScope implements AttemptScope, AttemptEvents {
   attempt = 0;
   /** The current attempt's wait for the provider: from sending to its response headers or failure. */
   upstreamMs = 0;
+  /** The current attempt's HTTP status from the provider, 0 until it answers. */
+  upstreamStatus = 0;
   /** The W3C `traceparent` to send upstream for an attempt, when tracing propagates. */
   readonly traceparent: ((requestId: string, attempt: number) => string | undefined) | undefined;
   private readonly timer: NodeJS.Timeout;

@@ -86,6 +86,7 @@ async function attempt(scope: RequestScope, exchange: ClientExchange, candidate:
   }
   scope.attempt = n;
   scope.upstreamMs = 0;
+  scope.upstreamStatus = 0;
   if (!bus.active) return execute(scope, exchange, candidate, plan);
   const mode = plan.mode === 'embeddings' ? 'translated' : plan.mode;
   bus.emit({ type: 'attempt_start', requestId: ctx.id, attempt: n, provider, model: candidate.model, credential: credentialOf(candidate), mode, at: scope.clock() });
@@ -93,7 +94,7 @@ async function attempt(scope: RequestScope, exchange: ClientExchange, candidate:
   const error = outcome.committed ? undefined : outcome.error;
   const status = error ? error.status : ctx.res.headersSent ? ctx.res.statusCode : undefined;
   const ok = outcome.committed && !outcome.cancelled;
-  bus.emit({ type: 'attempt_end', requestId: ctx.id, attempt: n, provider, credential: credentialOf(candidate), ok, status, error, upstreamMs: scope.upstreamMs, at: scope.clock() });
+  bus.emit({ type: 'attempt_end', requestId: ctx.id, attempt: n, provider, credential: credentialOf(candidate), ok, status, upstreamStatus: scope.upstreamStatus || undefined, error, upstreamMs: scope.upstreamMs, at: scope.clock() });
   return outcome;
 }
 

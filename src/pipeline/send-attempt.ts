@@ -39,6 +39,7 @@ export async function sendAttempt(scope: RequestScope, candidate: Candidate, req
     return { ok: false, outcome: { committed: false, error, reached: providerReached(error) } };
   }
   scope.upstreamMs = scope.clock() - startedAt;
+  scope.upstreamStatus = response.statusCode;
   scope.scrubber.scrubResponse(response);
   if (response.statusCode >= 400) {
     let text = '';

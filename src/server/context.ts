@@ -6,6 +6,25 @@ import type { InFlight } from './in-flight.js';
 import type { ClientDialect } from '../pipeline/answer-encoder.js';
 import { ALL_RESPONSE_HEADERS, type ResponseHeaderSettings } from './respond.js';
 
+/**
+ * Client-chosen request ids in flight, and how many requests hold each: records, traces and
+ * logs tell requests apart by id, so a second request in flight with the same one gets a suffix
+ * (`abc.2`). Only client-chosen ids are tracked; generated ones are unique already.
+ */
+const clientIds = new Map<string, { holders: number; next: number }>();
+
+function clientId(given: string, ctx: RequestContext): string {
+  let entry = clientIds.get(given);
+  if (!entry) clientIds.set(given, (entry = { holders: 0, next: 1 }));
+  const held = entry;
+  held.holders++;
+  const n = held.next++;
+  ctx.onClose(() => {
+    if (--held.holders === 0) clientIds.delete(given);
+  });
+  return n === 1 ? given : `${given}.${n}`;
+}
+
 export class RequestContext {
   readonly id: string;
   readonly startedAt = performance.now();
@@ -34,7 +53,7 @@ export class RequestContext {
     readonly responseHeaders: ResponseHeaderSettings = ALL_RESPONSE_HEADERS,
   ) {
     const given = req.headers['x-request-id'];
-    this.id = typeof given === 'string' && given.length > 0 && given.length <= 128 ? given : randomUUID();
+    this.id = typeof given === 'string' && given.length > 0 && given.length <= 128 ? clientId(given, this) : randomUUID();
     // 'close' fires once per response; one plain listener serves every hook below.
     res.on('close', this.closed);
   }

@@ -246,3 +246,46 @@ describe('bodies in records', () => {
     }
   });
 });
+
+describe('records tell requests and providers apart', () => {
+  test('a provider never reached has no status on its attempt; two requests in flight with one client id get two ids', async () => {
+    const openai = await startOpenAISimulator({ apiKey: OPENAI_KEY });
+    // A port nothing listens on: the connection is refused.
+    const closed = await startOpenAISimulator();
+    const deadUrl = closed.url;
+    await closed.close();
+    const gw = await startInProcess({
+      config: `providers:\n  openai: { base-url: "${deadUrl}", models: [gpt-4o-mini] }\n  backup: { base-url: "${openai.url}", models: [gpt-4o-mini] }\n`,
+      env: { OPENAI_API_KEY: OPENAI_KEY, BACKUP_API_KEY: OPENAI_KEY },
+    });
+    const records: RequestRecord[] = [];
+    addRecordSink(gw.gateway, { write: (r) => records.push(r) });
+    try {
+      const ask = () =>
+        fetch(`${gw.url}/ai/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-request-id': 'client-chosen-id' },
+          body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+        });
+      const first = await ask();
+      await first.text();
+      for (let i = 0; i < 200 && records.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      const [record] = records.splice(0);
+      assert.deepEqual(record.attempts.map((a) => [a.provider, a.status]), [['openai', null], ['backup', 200]]);
+      assert.equal(record.attempts[0].error_code, 'upstream_unreachable');
+
+      openai.setNext({ delayMs: 150 });
+      openai.setNext({ delayMs: 150 });
+      const both = await Promise.all([ask(), ask()]);
+      const ids = both.map((r) => r.headers.get('x-request-id'));
+      await Promise.all(both.map((r) => r.text()));
+      assert.deepEqual(ids.sort(), ['client-chosen-id', 'client-chosen-id.2']);
+      for (let i = 0; i < 200 && records.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
+      assert.deepEqual(records.map((r) => r.request_id).sort(), ['client-chosen-id', 'client-chosen-id.2']);
+      assert.ok(records.every((r) => r.status === 200 && r.attempts.at(-1)?.ok));
+    } finally {
+      await gw.close();
+      await openai.close();
+    }
+  });
+});

@@ -57,7 +57,8 @@ export class RequestRecorder {
         if (!attempt || attempt.attempt !== event.attempt) return;
         attempt.ok = event.ok;
         attempt.upstream_ms = round(event.upstreamMs);
-        attempt.status = event.error && event.error.status >= 500 && event.upstreamMs === 0 ? null : (event.status ?? null);
+        // The provider's own status; null when it was never reached.
+        attempt.status = event.upstreamStatus ?? null;
         if (event.error) {
           attempt.error_code = event.error.code ?? event.error.type;
           attempt.error = event.error.reason ?? event.error.message.slice(0, 300);

@@ -58,7 +58,7 @@ export class PassthroughWatch {
     const now = this.gw.compiled.clock();
     const status = response?.statusCode ?? error?.status;
     const ok = response !== undefined && response.statusCode < 400;
-    this.gw.bus.emit({ type: 'attempt_end', requestId: this.ctx.id, attempt: 1, provider: this.provider, credential: this.credential, ok, status, error, upstreamMs: now - this.startedAt, at: now });
+    this.gw.bus.emit({ type: 'attempt_end', requestId: this.ctx.id, attempt: 1, provider: this.provider, credential: this.credential, ok, status, upstreamStatus: response?.statusCode, error, upstreamMs: now - this.startedAt, at: now });
     if (!ok || !response) return;
     const type = String(response.headers['content-type'] ?? '');
     const stream = type.startsWith('text/event-stream') || type.startsWith('application/vnd.amazon.eventstream');
