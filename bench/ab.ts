@@ -4,7 +4,9 @@
  * fast profile, in alternating slices with the no-op proxy as the floor. Prints each round and the
  * median per-round ratio new ÷ base, for throughput and added p50.
  * Knobs: AB_ROUNDS (8), AB_SLICE (3 s), AB_CONNS (50), AB_MODE (json | stream), AB_NEW_FLAGS and
- * AB_BASE_FLAGS (node flags for either side, space-separated; default none).
+ * AB_BASE_FLAGS (node flags for either side, space-separated; default none), AB_NEW_CONFIG and
+ * AB_BASE_CONFIG (more top-level config for either side, as JSON — e.g. the same build with
+ * `{"audit":{"enabled":false},"metrics":{"enabled":false}}` as the base, to price a feature).
  */
 import { buildChildScripts } from './lib/child-scripts.js';
 import { installCleanup, runDriver } from './lib/children.js';
@@ -27,8 +29,9 @@ async function main(): Promise<number> {
   const noop = await startNoopProxy(scripts, sim.origin);
   const upstreamBaseUrl = `${sim.origin}/`;
   const flags = (name: string): string[] => (process.env[name] ?? '').split(' ').filter((f) => f !== '');
-  const now = await startGateway(scripts, { name: 'gateway-ab-new', upstreamBaseUrl, workers: 1, nodeFlags: flags('AB_NEW_FLAGS') });
-  const base = await startGateway(scripts, { name: 'gateway-ab-base', upstreamBaseUrl, workers: 1, cli: baseCli, nodeFlags: flags('AB_BASE_FLAGS') });
+  const config = (name: string): Record<string, unknown> | undefined => (process.env[name] ? (JSON.parse(process.env[name] as string) as Record<string, unknown>) : undefined);
+  const now = await startGateway(scripts, { name: 'gateway-ab-new', upstreamBaseUrl, workers: 1, nodeFlags: flags('AB_NEW_FLAGS'), config: config('AB_NEW_CONFIG') });
+  const base = await startGateway(scripts, { name: 'gateway-ab-base', upstreamBaseUrl, workers: 1, cli: baseCli, nodeFlags: flags('AB_BASE_FLAGS'), config: config('AB_BASE_CONFIG') });
   const path = '/v1/chat/completions';
   const route = '/router/pass/chat/completions';
   const scenario = await runScenario(

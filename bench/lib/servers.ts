@@ -73,8 +73,9 @@ export async function gatewayVersion(): Promise<string> {
 }
 
 /** The bench config: passthrough to OpenAI and OpenAI→Anthropic translation, both at the simulator. */
-export function gatewayConfigYaml(upstreamBaseUrl: string, workers: number, logLevel?: string): string {
+export function gatewayConfigYaml(upstreamBaseUrl: string, workers: number, logLevel?: string, extra: Record<string, unknown> = {}): string {
   return stringify({
+    ...extra,
     ...(logLevel ? { telemetry: { level: logLevel } } : {}),
     server: { address: '127.0.0.1', workers },
     providers: {
@@ -102,12 +103,14 @@ export interface GatewayOptions {
   nodeFlags?: string[];
   /** Another build of the gateway (A/B against an earlier commit); default dist/cli.js. */
   cli?: string;
+  /** More top-level config (A/B of a setting, e.g. `{audit: {enabled: false}}`). */
+  config?: Record<string, unknown>;
 }
 
 export async function startGateway(scripts: ChildScripts, options: GatewayOptions): Promise<Server> {
   const port = await freePort();
   const configPath = join(WORK_DIR, `${options.name}.yaml`);
-  await writeFile(configPath, gatewayConfigYaml(options.upstreamBaseUrl, options.workers, options.logLevel));
+  await writeFile(configPath, gatewayConfigYaml(options.upstreamBaseUrl, options.workers, options.logLevel, options.config));
   const preloads = [scripts.loopbackOnly, ...(options.preloads ?? [])].flatMap((path) => ['--import', path]);
   const child = await spawnChild(options.name, process.execPath, [...(options.nodeFlags ?? []), ...preloads, options.cli ?? GATEWAY_CLI, '--config', configPath, '--port', String(port)], {
     // bench/.work as cwd: the gateway must not pick up a developer's ./.env with real keys.
