@@ -5,7 +5,8 @@
 import cluster from 'node:cluster';
 import type { CompiledGateway } from '../config/compile.js';
 import type { Logging } from '../observability/logger.js';
-import { createGateway } from '../server/gateway.js';
+import { addRecordSink, createGateway } from '../server/gateway.js';
+import { createMetrics } from '../observability/metrics/index.js';
 import { createHttpServer } from '../server/http-server.js';
 import { drainServer } from '../server/shutdown.js';
 import { fail } from './fail.js';
@@ -29,12 +30,18 @@ function tellPrimary(message: WorkerMessage, then?: () => void): void {
   process.send?.(message, undefined, {}, () => then?.());
 }
 
-export function serveProcess(compiled: CompiledGateway, logging: Logging, port: number): void {
+export async function serveProcess(compiled: CompiledGateway, logging: Logging, port: number): Promise<void> {
   const { logger } = logging;
   const { address } = compiled.config.server;
   const timeoutMs = compiled.config.server['shutdown-timeout'];
   const worker = cluster.isWorker;
   const gateway = createGateway(compiled, logging);
+  // Before listening: the first request is counted too.
+  if (compiled.config.metrics.enabled) {
+    const metrics = await createMetrics(gateway);
+    gateway.metrics = metrics;
+    addRecordSink(gateway, metrics.sink);
+  }
   const server = createHttpServer(gateway);
 
   server.on('error', (err: NodeJS.ErrnoException) => {
