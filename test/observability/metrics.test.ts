@@ -210,9 +210,14 @@ describe('prometheus metrics', () => {
   });
 
   test('every metric the Grafana dashboard queries is on the page', async () => {
-    const dashboard = JSON.parse(await readFile(new URL('../../deploy/grafana/ai-gateway-dashboard.json', import.meta.url), 'utf8')) as { panels: { targets?: { expr: string }[] }[] };
-    const exprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
-    assert.ok(exprs.length >= 10, 'the dashboard has its queries');
+    const dashboard = JSON.parse(await readFile(new URL('../../deploy/grafana/ai-gateway-dashboard.json', import.meta.url), 'utf8')) as {
+      panels: { targets?: { expr: string }[] }[];
+      templating: { list: { query?: unknown }[] };
+    };
+    const panelExprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
+    assert.ok(panelExprs.length >= 10, 'the dashboard has its queries');
+    const variableExprs = dashboard.templating.list.map((v) => (typeof v.query === 'object' && v.query !== null ? String((v.query as { query?: unknown }).query) : ''));
+    const exprs = [...panelExprs, ...variableExprs];
     const queried = new Set(exprs.flatMap((e) => e.match(/\bai_gateway_[a-z0-9_]+/g) ?? []));
     const names = new Set((await scrape()).samples.map((s) => s.name));
     for (const name of queried) assert.ok(names.has(name), `${name} is queried by the dashboard but not on /metrics`);
