@@ -287,6 +287,7 @@ describe('the metrics sink, fed records directly', () => {
         cache_write_tokens: null,
         reasoning_tokens: null,
         cost_usd: null,
+        latency_ms: 5000,
         first_byte_ms: null,
         overhead_ms: null,
         attempts: [
@@ -306,7 +307,8 @@ describe('the metrics sink, fed records directly', () => {
     assert.equal(total(samples, 'ai_gateway_provider_key_requests_total', { provider: 'openai', key: 'none' }), 1);
     const results = Object.fromEntries(samples.filter((s) => s.name === 'ai_gateway_upstream_attempts_total').map((s) => [s.labels.result, s.value]));
     assert.deepEqual(results, { ok: 1, unreachable: 1, timeout: 1, client_error: 1, error: 1 });
-    // 2.5 s falls in the 5 s bucket, not the 2 s one; 0.2 ms overhead in the 0.25 ms bucket.
+    // 2.5 s falls in the 5 s bucket, not the 2 s one, and so does 5 s (le is inclusive); 0.2 ms
+    // of overhead in the 0.25 ms bucket.
     const bucket = (name: string, le: string): number => total(samples, name, { le });
     assert.equal(bucket('ai_gateway_request_duration_seconds_bucket', '2'), 0);
     assert.equal(bucket('ai_gateway_request_duration_seconds_bucket', '5'), 2);

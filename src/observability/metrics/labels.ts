@@ -11,6 +11,7 @@ import type { AttemptRecord } from '../records/request-record.js';
 /** The label for a missing value (no provider reached, no model, no key). */
 export const NONE = 'none';
 export const OTHER = 'other';
+const MAX_FOLDED = 1_000;
 
 /**
  * The models a label may name: every provider's `models` list, the routers' fixed models and
@@ -21,6 +22,8 @@ export const OTHER = 'other';
 export class ModelLabels {
   private readonly exact = new Set<string>();
   private readonly bases = new Set<string>();
+  /** Names seen that are not in the set, and their label (bounded: cleared when full). */
+  private readonly folded = new Map<string, string>();
 
   constructor(compiled: CompiledGateway) {
     for (const entry of compiled.providers.values()) for (const m of entry.runtime.models) this.add(m);
@@ -45,8 +48,14 @@ export class ModelLabels {
   label(model: string | null): string {
     if (model === null) return NONE;
     if (this.exact.has(model)) return model;
-    const base = baseModelName(model);
-    return base !== model && this.bases.has(base) ? base : OTHER;
+    let label = this.folded.get(model);
+    if (label === undefined) {
+      const base = baseModelName(model);
+      label = base !== model && this.bases.has(base) ? base : OTHER;
+      if (this.folded.size >= MAX_FOLDED) this.folded.clear();
+      this.folded.set(model, label);
+    }
+    return label;
   }
 }
 
