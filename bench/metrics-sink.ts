@@ -10,7 +10,10 @@
  */
 import { compileGateway } from '../src/config/compile.js';
 import { parseConfigText } from '../src/config/load.js';
-import { PrometheusMetrics } from '../src/observability/metrics/prometheus.js';
+import { ModelLabels } from '../src/observability/metrics/labels.js';
+import { PrometheusExporter } from '../src/observability/metrics/prometheus.js';
+import { RecordMetrics } from '../src/observability/metrics/record-metrics.js';
+import { RequestTally } from '../src/observability/metrics/tally.js';
 import type { RequestRecord } from '../src/observability/records/request-record.js';
 
 const ROUNDS = 5;
@@ -74,7 +77,9 @@ function records(count: number): RequestRecord[] {
   return out;
 }
 
-const metrics = new PrometheusMetrics(compiled);
+const tally = new RequestTally(new ModelLabels(compiled));
+const sink = new RecordMetrics(tally);
+const exporter = new PrometheusExporter(tally, sink, compiled.health);
 const distinct = records(5_000);
 const batch = Array.from({ length: PER_ROUND }, (_, i) => distinct[i % distinct.length]);
 const CHUNK = 5_000; // the queue holds 10 000 at most: drain between bursts, as the event loop would
@@ -86,9 +91,9 @@ for (let round = 0; round < ROUNDS + 1; round++) {
   let drainMs = 0;
   for (let from = 0; from < batch.length; from += CHUNK) {
     const t0 = performance.now();
-    for (let i = from; i < from + CHUNK; i++) metrics.sink.write(batch[i]);
+    for (let i = from; i < from + CHUNK; i++) sink.write(batch[i]);
     const t1 = performance.now();
-    metrics.sink.drain();
+    sink.drain();
     drainMs += performance.now() - t1;
     writeMs += t1 - t0;
   }
@@ -97,7 +102,7 @@ for (let round = 0; round < ROUNDS + 1; round++) {
   drains.push(drainMs);
 }
 const us = (ms: number): string => ((ms * 1000) / PER_ROUND).toFixed(3);
-console.log(`records per round: ${PER_ROUND}, rounds: ${ROUNDS} (+1 warm-up), ${metrics.registry.getMetricsAsArray().length} metrics`);
+console.log(`records per round: ${PER_ROUND}, rounds: ${ROUNDS} (+1 warm-up), ${exporter.registry.getMetricsAsArray().length} metrics`);
 console.log(`sink.write (queue push), per record: ${us(median(writes))} µs`);
 console.log(`counting (drain into the tally), per record: ${us(median(drains))} µs`);
 console.log(`total per record: ${us(median(writes) + median(drains))} µs`);
@@ -106,10 +111,10 @@ const renders: number[] = [];
 let size = 0;
 for (let i = 0; i < 20; i++) {
   const t0 = performance.now();
-  const page = await metrics.render();
+  const page = await exporter.render();
   renders.push(performance.now() - t0);
   size = page.body.length;
 }
-const series = (await metrics.render()).body.split('\n').filter((l) => l && !l.startsWith('#')).length;
+const series = (await exporter.render()).body.split('\n').filter((l) => l && !l.startsWith('#')).length;
 console.log(`render: ${median(renders.slice(5)).toFixed(2)} ms for ${series} samples (${(size / 1024).toFixed(0)} KiB)`);
 process.exit(0);

@@ -1,36 +1,28 @@
 /**
- * The gateway's metrics on one prom-client registry (never the global one: tests and a second
- * gateway in the process keep their own numbers). Records are added up in the tally as they
- * come; the registry reads the totals at scrape time. Names follow Prometheus conventions: base
- * units (seconds), `_total` for counters.
+ * The exposition: the tally's totals and provider health as prom-client metrics on a registry
+ * of their own (never the global one: tests and a second gateway in the process keep their own
+ * numbers), with prom-client's process metrics. Loaded at the first scrape, so a gateway that is
+ * never scraped never loads prom-client. Names follow Prometheus conventions: base units
+ * (seconds), `_total` for counters.
  */
-import { Counter, Gauge, Registry, collectDefaultMetrics, type MetricObjectWithValues, type MetricValue } from 'prom-client';
-import type { CompiledGateway } from '../../config/compile.js';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { MetricsSnapshot } from '../../cli/worker-messages.js';
+import type { HealthRegistry } from '../../core/health/health-registry.js';
 import type { ProviderHealth } from '../../core/health/provider-health.js';
 import { CollectedHistogram } from './collected-histogram.js';
-import { ModelLabels } from './labels.js';
-import { RecordMetrics } from './record-metrics.js';
-import { HistogramCounts, RequestTally, TOKEN_TYPES, type Slot } from './tally.js';
+import type { RecordMetrics } from './record-metrics.js';
+import { HistogramCounts, TOKEN_TYPES, type RequestTally, type Slot } from './tally.js';
 
 export const PREFIX = 'ai_gateway_';
 
-/** LLM latencies: a cached embedding in milliseconds, a long reasoning stream in minutes. */
-export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600];
-/** The gateway's own time: tens of microseconds when all goes well. */
-export const OVERHEAD_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
-
-export type Snapshot = MetricObjectWithValues<MetricValue<string>>[];
-
-export class PrometheusMetrics {
+export class PrometheusExporter {
   readonly registry = new Registry();
-  readonly sink: RecordMetrics;
-  private readonly tally: RequestTally;
 
-  constructor(compiled: CompiledGateway) {
-    const tally = new RequestTally(new ModelLabels(compiled), LATENCY_BUCKETS, OVERHEAD_BUCKETS);
-    const sink = new RecordMetrics(tally);
-    this.tally = tally;
-    this.sink = sink;
+  constructor(
+    tally: RequestTally,
+    private readonly sink: RecordMetrics,
+    health: HealthRegistry,
+  ) {
     const registers = [this.registry];
     const slots = (): Iterable<Slot> => tally.slots.values();
 
@@ -102,7 +94,6 @@ export class PrometheusMetrics {
     new CollectedHistogram(`${PREFIX}overhead_seconds`, 'Time spent in the gateway itself before the first byte, upstream waits excluded.', () => [[{}, tally.overhead]]).register(
       this.registry,
     );
-    const health = compiled.health;
     new Gauge({
       name: `${PREFIX}provider_healthy`,
       help: '1 while the provider takes requests, 0 while it is ejected after errors (or awaiting its trial request).',
@@ -137,7 +128,7 @@ export class PrometheusMetrics {
   }
 
   /** This process's numbers, for the primary to sum with the other workers'. */
-  async snapshot(): Promise<Snapshot> {
+  async snapshot(): Promise<MetricsSnapshot> {
     this.sink.drain();
     return this.registry.getMetricsAsJSON();
   }

@@ -9,6 +9,11 @@ import { attemptResult, keyLabel, type ModelLabels } from './labels.js';
 
 export const TOKEN_TYPES = ['input', 'output', 'cached', 'cache_write', 'reasoning'] as const;
 
+/** LLM latencies, in seconds: a cached embedding in milliseconds, a long reasoning stream in minutes. */
+export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600];
+/** The gateway's own time, in seconds: tens of microseconds when all goes well. */
+export const OVERHEAD_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
+
 /** Observations per bucket (not cumulative: `counts[i]` holds those in (bounds[i-1], bounds[i]]; the last, those above every bound). */
 export class HistogramCounts {
   readonly counts: Float64Array;
@@ -72,8 +77,8 @@ export class RequestTally {
 
   constructor(
     private readonly models: ModelLabels,
-    private readonly latencyBounds: readonly number[],
-    overheadBounds: readonly number[],
+    private readonly latencyBounds: readonly number[] = LATENCY_BUCKETS,
+    overheadBounds: readonly number[] = OVERHEAD_BUCKETS,
   ) {
     this.overhead = new HistogramCounts(overheadBounds);
   }

@@ -1,6 +1,7 @@
 /**
- * `/metrics` with `--workers 2`, through dist: requests served by both workers, and one scrape —
- * on whichever worker it lands — reports all of them (the primary sums the workers' numbers).
+ * `/metrics` through dist: prom-client is loaded at the first scrape, not at startup; with
+ * `--workers 2`, requests served by both workers, and one scrape — on whichever worker it lands
+ * — reports all of them (the primary sums the workers' numbers).
  */
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
@@ -15,6 +16,9 @@ import { startOpenAISimulator } from '../simulators/openai.js';
 
 const KEY = 'test-openai-key-workers-metrics-0123456789';
 const PROBE = fileURLToPath(new URL('../helpers/requests-per-process-probe.mjs', import.meta.url));
+const MODULES_PROBE = fileURLToPath(new URL('../helpers/loaded-modules-probe.mjs', import.meta.url));
+const CONFIG = (url: string): string => `providers:\n  openai: { base-url: "${url}", models: [gpt-4o-mini] }\nrouters:\n  r: { load-balance: { chat: { strategy: latency, providers: [openai] } } }\n`;
+const BODY = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
 
 /** One request on a connection of its own, so the primary hands each to the next worker. */
 function send(port: number, method: string, path: string, body?: string, timeoutMs = 10_000): Promise<{ status: number; text: string }> {
@@ -31,17 +35,41 @@ function send(port: number, method: string, path: string, body?: string, timeout
   });
 }
 
+test('prom-client is loaded at the first scrape, not before: requests are counted without it', async () => {
+  const sim = await startOpenAISimulator({ apiKey: KEY });
+  const loaded = async (scrape: boolean): Promise<string[]> => {
+    const gw = await startGateway({ config: CONFIG(sim.url), env: { OPENAI_API_KEY: KEY, NODE_OPTIONS: `--import ${MODULES_PROBE}`, LOADED_MODULES_FILE: 'loaded-modules.txt' } });
+    try {
+      for (let i = 0; i < 3; i++) assert.equal((await send(gw.port, 'POST', '/router/r/chat/completions', BODY)).status, 200);
+      if (scrape) {
+        const page = await send(gw.port, 'GET', '/metrics');
+        assert.equal(total(parseSamples(page.text), 'ai_gateway_requests_total', { router: 'r' }), 3, 'the requests before the first scrape are counted');
+      }
+    } finally {
+      await gw.stop();
+    }
+    return (await readFile(join(gw.dir, 'loaded-modules.txt'), 'utf8')).split('\n');
+  };
+  try {
+    const unscraped = await loaded(false);
+    assert.ok(unscraped.some((m) => m.includes('/undici/')), 'the probe sees the modules (so it works)');
+    assert.ok(!unscraped.some((m) => m.includes('/prom-client/')), 'no prom-client without a scrape');
+    assert.ok((await loaded(true)).some((m) => m.includes('/prom-client/')), 'prom-client once scraped');
+  } finally {
+    await sim.close();
+  }
+});
+
 test('--workers 2: one scrape on any worker counts the requests of both', async () => {
   const sim = await startOpenAISimulator({ apiKey: KEY });
   const gw = await startGateway({
-    config: `providers:\n  openai: { base-url: "${sim.url}", models: [gpt-4o-mini] }\nrouters:\n  r: { load-balance: { chat: { strategy: latency, providers: [openai] } } }\n`,
+    config: CONFIG(sim.url),
     env: { OPENAI_API_KEY: KEY, NODE_OPTIONS: `--import ${PROBE}`, REQUESTS_PER_PROCESS_DIR: '.', REQUESTS_PER_PROCESS_MATCH: '/chat/completions' },
     args: ['--workers', '2'],
   });
   try {
     const N = 12;
-    const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
-    for (let i = 0; i < N; i++) assert.equal((await send(gw.port, 'POST', '/router/r/chat/completions', body)).status, 200);
+    for (let i = 0; i < N; i++) assert.equal((await send(gw.port, 'POST', '/router/r/chat/completions', BODY)).status, 200);
     // Each scrape is a new connection, so they land on both workers; every one sees all N.
     for (let i = 0; i < 4; i++) {
       const page = await send(gw.port, 'GET', '/metrics');
