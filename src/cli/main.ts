@@ -80,7 +80,7 @@ interface ServeFlags {
   verbose: boolean;
 }
 
-function serve(startup: Startup, flags: ServeFlags, nodeFlags: NodeFlagsReport): void {
+async function serve(startup: Startup, flags: ServeFlags, nodeFlags: NodeFlagsReport): Promise<void> {
   const { loaded, compiled, dotenvNames } = startup;
   const logging = createLogging(flags.verbose ? 'debug' : compiled.config.telemetry.level);
   const { logger } = logging;
@@ -97,7 +97,7 @@ function serve(startup: Startup, flags: ServeFlags, nodeFlags: NodeFlagsReport):
       return;
     }
   }
-  serveProcess(compiled, logging, port);
+  await serveProcess(compiled, logging, port);
 }
 
 async function main(nodeFlags: NodeFlagsReport): Promise<void> {
@@ -133,7 +133,7 @@ async function main(nodeFlags: NodeFlagsReport): Promise<void> {
   const workers = parsePositiveInt(values.workers, '--workers', 1);
   const startup = await load(values.config);
   if (command === 'check') return runCheck(startup, values.strict);
-  serve(startup, { port, workers, verbose: values.verbose === true }, nodeFlags);
+  await serve(startup, { port, workers, verbose: values.verbose === true }, nodeFlags);
 }
 
 export function run(nodeFlags: NodeFlagsReport): void {

@@ -30,7 +30,7 @@ function tellPrimary(message: WorkerMessage, then?: () => void): void {
   process.send?.(message, undefined, {}, () => then?.());
 }
 
-export function serveProcess(compiled: CompiledGateway, logging: Logging, port: number): void {
+export async function serveProcess(compiled: CompiledGateway, logging: Logging, port: number): Promise<void> {
   const { logger } = logging;
   const { address } = compiled.config.server;
   const timeoutMs = compiled.config.server['shutdown-timeout'];

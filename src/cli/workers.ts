@@ -7,6 +7,8 @@
  *   a minute the primary stops everything and exits 1: a restart loop helps no one.
  * - A worker that cannot serve at all (the port is taken) says so and is not restarted: the
  *   primary prints that message once and exits 1, as a single process would.
+ * - A `/metrics` scrape on any worker is answered with every worker's numbers summed: the
+ *   worker asks here, and the primary gathers them (metrics-scrapes.ts).
  * - The first SIGTERM/SIGINT asks every worker to drain; the primary logs the one
  *   `shutting down` line with their total, and exits 0 once all have exited. A second signal
  *   ends them at once.
@@ -18,6 +20,7 @@ import { stopWhenOrphaned } from './orphan-watch.js';
 import { onStopSignals } from './signals.js';
 import { workerExecArgv } from './v8-flags.js';
 import { FATAL_EXIT_CODE, isMessage, type PrimaryMessage, type WorkerMessage } from './worker-messages.js';
+import { MetricsScrapes } from './metrics-scrapes.js';
 
 /** A worker that dies sooner than this after it was started died quickly. */
 const QUICK_DEATH_MS = 10_000;
@@ -57,6 +60,7 @@ export function runPrimary({ workers, address, scheme, shutdownTimeoutMs, logger
   const send = (message: PrimaryMessage): void => {
     for (const w of alive()) if (serving.has(w.id) && w.isConnected()) w.send(message);
   };
+  const scrapes = new MetricsScrapes(() => alive().filter((w) => serving.has(w.id) && w.isConnected()));
   const killAll = (): void => {
     for (const w of alive()) w.process.kill('SIGKILL');
   };
@@ -74,6 +78,8 @@ export function runPrimary({ workers, address, scheme, shutdownTimeoutMs, logger
       if (!isMessage<WorkerMessage>(message)) return;
       if (message.aiGateway === 'fatal' && !stopping) fatal(message.message);
       else if (message.aiGateway === 'draining') onDraining(message.inFlight);
+      else if (message.aiGateway === 'metrics_request') scrapes.request(worker, message.id);
+      else if (message.aiGateway === 'metrics_snapshot') scrapes.snapshot(worker, message.id, message);
     });
   };
 
@@ -86,6 +92,7 @@ export function runPrimary({ workers, address, scheme, shutdownTimeoutMs, logger
     const lived = Date.now() - (startedAt.get(worker.id) ?? 0);
     startedAt.delete(worker.id);
     serving.delete(worker.id);
+    scrapes.gone(worker);
     if (stopping) {
       if (code !== 0 && !unstarted.has(worker.id)) exitCode = 1;
       if (alive().length === 0) process.exit(exitCode);

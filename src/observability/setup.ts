@@ -1,6 +1,6 @@
 /**
- * Starts what watches the gateway, from the config: the price table, alert rules and traces;
- * the audit log and metrics join here. Each is created only when the config asks for
+ * Starts what watches the gateway, from the config: the price table, metrics, alert rules and
+ * traces; the audit log joins here. Each is created only when the config asks for
  * it and attaches to the pipeline's bus or record sinks; `close()` flushes them all (shutdown).
  */
 import type { Gateway } from '../server/gateway.js';
@@ -9,6 +9,7 @@ import type { Logger } from './logger.js';
 import { createAlerts } from './alerts/index.js';
 import { createTracing } from './tracing/index.js';
 import { createPriceBook } from './cost/index.js';
+import { createMetrics } from './metrics/index.js';
 
 export interface Observability {
   /** Writes what is queued (records, alerts, spans); resolves when done. */
@@ -20,6 +21,11 @@ export async function startObservability(gw: Gateway, logger: Logger): Promise<O
   const { config } = gw.compiled;
   // Prices are read when each record is built; a table that fails to load leaves config prices.
   gw.prices = await createPriceBook(config.pricing, (err) => logger.warn({ err: String(err) }, 'price table not loaded: only config prices apply'));
+  if (config.metrics.enabled) {
+    const metrics = await createMetrics(gw);
+    gw.metrics = metrics;
+    addRecordSink(gw, metrics.sink);
+  }
   // Alert state is per process: with server.workers > 1, each worker alerts on its own share.
   if (config.alerts && config.alerts.rules.length > 0) {
     const alerts = createAlerts(config.alerts, gw, logger);

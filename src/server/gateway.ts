@@ -13,6 +13,7 @@ import type { Policy } from '../policies/policy.js';
 import { ResponseStore } from '../ingress/openai-responses/response-store.js';
 import type { PriceBook, RecordSink } from '../observability/records/request-record.js';
 import { RequestRecorder } from '../observability/records/request-recorder.js';
+import type { Metrics } from '../observability/metrics/index.js';
 
 export interface Gateway {
   compiled: CompiledGateway;
@@ -47,6 +48,8 @@ export interface Gateway {
   prices?: PriceBook;
   /** Most bytes of each request and response body the audit log keeps; 0 keeps none (the default). */
   bodyLimit: number;
+  /** The `/metrics` page (`metrics.enabled`); without it the route answers 404. */
+  metrics?: Pick<Metrics, 'render'>;
 }
 
 /** Adds a record sink; the recorder joins the bus with the first one (no sink, no recording cost). */

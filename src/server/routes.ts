@@ -1,6 +1,6 @@
 /**
  * The route table, matched by path segments (no regular expressions per request):
- *   GET  /health
+ *   GET  /health · /metrics (Prometheus; 404 when metrics are disabled)
  *   POST /router/{id}[/v1]/chat/completions · /embeddings · /responses · /messages
  *        · /messages/count_tokens · GET /models
  *   POST /ai[/v1]/…   the same endpoints on the unified API (`provider/model`)
@@ -23,7 +23,7 @@ import { handlePassthrough } from './handlers/passthrough.js';
 import { passthroughRest } from './passthrough-path.js';
 import { suggestKey } from '../config/errors.js';
 import { originNotAllowed, type CorsPolicy } from './cors.js';
-import { sendJson } from './respond.js';
+import { gatewayHeaders, sendJson } from './respond.js';
 
 function notFound(path: string, hint: string): GatewayError {
   return new GatewayError({ status: 404, code: 'not_found', message: `No route for ${path}. ${hint}` });
@@ -114,6 +114,11 @@ export async function route(gw: Gateway, unified: UnifiedApi, ctx: RequestContex
     sendJson(ctx, 200, { status: 'ok' });
     return;
   }
+  if (first === 'metrics' && segments.length === 2) {
+    if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(ctx, method, path, 'GET, HEAD');
+    if (!gw.metrics) throw notFound(path, 'Metrics are disabled (metrics.enabled: false).');
+    return sendMetrics(ctx, gw.metrics);
+  }
   if (first === 'router') {
     const id = segments[2];
     if (!id) throw notFound(path, 'Use /router/{router-id}/chat/completions.');
@@ -149,6 +154,22 @@ export async function route(gw: Gateway, unified: UnifiedApi, ctx: RequestContex
   const origin = ctx.req.headers.origin;
   if (origin !== undefined && !cors?.allows(origin)) throw originNotAllowed(origin);
   return handlePassthrough(gw, ctx, entry, passthroughRest(segments, 2), query);
+}
+
+/** The exposition text; open to anyone who can reach the gateway (no gateway keys yet). */
+async function sendMetrics(ctx: RequestContext, metrics: NonNullable<Gateway['metrics']>): Promise<void> {
+  let page;
+  try {
+    page = await metrics.render();
+  } catch (err) {
+    throw new GatewayError({ status: 503, code: 'metrics_unavailable', message: `Metrics could not be gathered: ${(err as Error)?.message ?? err}` });
+  }
+  const headers = gatewayHeaders(ctx);
+  headers['content-type'] = page.contentType;
+  headers['content-length'] = Buffer.byteLength(page.body);
+  headers['cache-control'] = 'no-store';
+  ctx.res.writeHead(200, headers);
+  ctx.res.end(page.body);
 }
 
 const SUGGESTED_ROUTES = 'Try POST /router/{id}/chat/completions, POST /ai/chat/completions, /{provider}/{path} or GET /health.';

@@ -25,6 +25,11 @@ export class HealthRegistry {
     }
     return health;
   }
+
+  /** Every upstream's health (the metrics read it at scrape time). */
+  all(): IterableIterator<ProviderHealth> {
+    return this.entries.values();
+  }
 }
 
 /**
