@@ -87,8 +87,15 @@ describe('usage tap', () => {
     }
   });
 
-  test('counts events, for what a cut-off stream had sent', () => {
-    const { tap } = run({ family: 'openai', stream: true, dropUsageEvent: false }, stream, every(33, Buffer.byteLength(stream)));
-    assert.equal(tap.events, OPENAI.length + 1);
+  test('counts the reads that end an event, for what a cut-off stream had sent', () => {
+    // One event per read, as providers flush them: every event counted.
+    const tap = new UsageTap({ family: 'openai', stream: true, dropUsageEvent: false });
+    for (const line of OPENAI) tap.pass(Buffer.from(`data: ${line}\n\n`));
+    assert.equal(tap.events, OPENAI.length);
+    // An event boundary split across two reads counts once.
+    const split = new UsageTap({ family: 'openai', stream: true, dropUsageEvent: false });
+    split.pass(Buffer.from('data: {}\n'));
+    split.pass(Buffer.from('\ndata: {}\n\n'));
+    assert.equal(split.events, 2);
   });
 });
