@@ -1,0 +1,41 @@
+/**
+ * The audit log: every finished request and its attempts, in the embedded database under
+ * `storage.path`. Opened only when `audit.enabled` (the SQLite driver is loaded then):
+ *
+ *   const audit = await openAuditLog({ path: config.storage.path, retentionMs: config.audit.retention, bodies: config.audit.bodies }, logger);
+ *   addRecordSink(gateway, audit);   …   await audit.close();   // on shutdown
+ */
+import type { Logger } from '../logger.js';
+import { databasePath, openDatabase } from '../../storage/database.js';
+import { migrate } from '../../storage/migrate.js';
+import { SqliteAuditLog, type AuditLog } from './audit-log.js';
+import { AUDIT_COMPONENT, AUDIT_MIGRATIONS } from './schema.js';
+
+export type { AuditLog, AuditLogStats } from './audit-log.js';
+
+export interface AuditLogOptions {
+  /** `storage.path`: the data directory (relative to the working directory); created on first use. */
+  path: string;
+  /** `audit.retention` in ms; records older are purged at open and hourly. 0 keeps them forever. */
+  retentionMs: number;
+  /** `audit.bodies`: keep request and response bodies (when the record carries them). */
+  bodies: boolean;
+}
+
+/** How long the gateway's writer waits for another worker's write lock before retrying later. */
+const WRITER_BUSY_MS = 1_000;
+
+export async function openAuditLog(options: AuditLogOptions, logger: Logger): Promise<AuditLog> {
+  const file = databasePath(options.path);
+  const db = await openDatabase(file, { busyTimeoutMs: WRITER_BUSY_MS });
+  try {
+    migrate(db, file, AUDIT_COMPONENT, AUDIT_MIGRATIONS);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const log = new SqliteAuditLog(db, { retentionMs: options.retentionMs, bodies: options.bodies }, logger);
+  const purged = await log.purge();
+  logger.info({ file, purged, retentionMs: options.retentionMs, bodies: options.bodies }, 'audit log open');
+  return log;
+}
