@@ -95,11 +95,12 @@ export class AuditReader {
   usage(filter: RecordFilter, by: UsageGroup): UsageRow[] {
     const where = whereClause(filter);
     const answeredUnpriced = "cost_usd IS NULL AND (input_tokens IS NOT NULL OR outcome IN ('ok', 'interrupted'))";
-    const order = by === 'day' ? 'grp' : 'cost_usd IS NULL, cost_usd DESC, requests DESC, grp';
+    // Aliases differ from the column names, so ORDER BY means the sums.
+    const order = by === 'day' ? 'grp' : 'cost IS NULL, cost DESC, requests DESC, grp';
     const sql = `SELECT ${GROUP_SQL[by]} AS grp, count(*) AS requests, total(status >= 400) AS errors,
         total(input_tokens) AS input_tokens, total(output_tokens) AS output_tokens, total(cached_tokens) AS cached_tokens,
         total(cache_write_tokens) AS cache_write_tokens, total(reasoning_tokens) AS reasoning_tokens,
-        sum(cost_usd) AS cost_usd, total(${answeredUnpriced}) AS unpriced
+        sum(cost_usd) AS cost, total(${answeredUnpriced}) AS unpriced
       FROM requests ${where.sql} GROUP BY grp ORDER BY ${order}`;
     return (this.db.prepare(sql).all(...where.params) as Record<string, unknown>[]).map((r) => ({
       group: (r.grp as string | null) ?? null,
@@ -110,7 +111,7 @@ export class AuditReader {
       cached_tokens: Number(r.cached_tokens),
       cache_write_tokens: Number(r.cache_write_tokens),
       reasoning_tokens: Number(r.reasoning_tokens),
-      cost_usd: r.cost_usd === null ? null : Number(r.cost_usd),
+      cost_usd: r.cost === null ? null : Number(r.cost),
       unpriced: Number(r.unpriced),
     }));
   }
