@@ -64,15 +64,16 @@ describe('audit log store', () => {
     await log.close();
   });
 
-  test('write only queues; a batch is written FLUSH_MS later in one go, or at once when BATCH_ROWS wait', async () => {
+  test('write only queues; a batch is written 100 ms later (the window the README promises), or at once when BATCH_ROWS wait', async () => {
+    assert.equal(FLUSH_MS, 100);
     const dir = await tempDataDir();
     const log = await open(dir);
     for (let i = 0; i < 10; i++) log.write(record());
     assert.equal(count(dir), 0, 'nothing written on the request path');
     assert.equal(log.stats().queued, 10);
-    await sleep(FLUSH_MS / 2);
+    await sleep(40);
     assert.equal(count(dir), 0, 'still inside the batch window');
-    await sleep(FLUSH_MS);
+    await sleep(110);
     assert.equal(count(dir), 10);
     // A full batch does not wait for the timer.
     for (let i = 0; i < BATCH_ROWS; i++) log.write(record());
@@ -164,7 +165,8 @@ describe('audit log store', () => {
     const lost = accepted - stored;
     t.diagnostic(`SIGKILL at ${rate} records/s: ${accepted} accepted, ${stored} stored, ${lost} lost (${((lost / rate) * 1000).toFixed(0)} ms of records; batch window ${FLUSH_MS} ms)`);
     assert.ok(accepted > rate / 2, `the child wrote (${accepted})`);
-    assert.ok(lost >= 0 && lost <= rate * (FLUSH_MS / 1000) * 1.5 + 20, `${lost} lost`);
+    // At most ~100 ms of records (the window), and about a batch when they come faster.
+    assert.ok(lost >= 0 && lost <= Math.min(rate * 0.1, BATCH_ROWS) * 1.5 + 30, `${lost} lost`);
     // What was stored is a prefix: nothing in the middle went missing.
     const db = rawDb(dir);
     const ids = db.prepare('SELECT request_id FROM requests').pluck().all() as string[];

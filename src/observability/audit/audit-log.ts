@@ -16,7 +16,7 @@ import { purgeExpired } from './retention.js';
 /** The batch window: also what a SIGKILL can lose. */
 export const FLUSH_MS = 100;
 /** Rows per transaction: bounds how long one flush holds the event loop (~10 µs a row) and the write lock. */
-export const BATCH_ROWS = 250;
+export const BATCH_ROWS = 100;
 /** Records waiting at most; past it new records are dropped (and counted). */
 export const QUEUE_MAX = 20_000;
 /** After a failed write (disk full, lock held too long), wait this long before retrying. */
