@@ -37,7 +37,13 @@ export class NoDatabaseError extends Error {
 let driver: Promise<typeof BetterSqlite3> | undefined;
 
 function loadDriver(): Promise<typeof BetterSqlite3> {
-  driver ??= import('better-sqlite3').then((m) => m.default);
+  driver ??= import('better-sqlite3').then(
+    (m) => m.default,
+    (err: unknown) => {
+      driver = undefined;
+      throw new Error(`the SQLite driver (better-sqlite3, a native module) did not load: ${(err as Error).message} — reinstall ai-gateway where it can build native modules (python3, make, a C++ compiler), or set audit.enabled: false`);
+    },
+  );
   return driver;
 }
 

@@ -185,6 +185,8 @@ describe('audit log store', () => {
     await log.close();
     assert.equal(count(dir), 2_501);
     const purging = await open(dir, { retentionMs: 30 * DAY });
+    // Started by open, in the background.
+    for (let i = 0; i < 200 && count(dir) > 1; i++) await sleep(10);
     assert.equal(count(dir), 1);
     assert.equal(count(dir, 'attempts'), 1);
     // purge() (hourly) finds nothing more.
@@ -297,6 +299,37 @@ describe('audit log store', () => {
     await log.close();
     assert.equal(reader.usage({}, 'provider')[0]?.requests, 1 + 6000 + 2000);
     reader.close();
+  });
+
+  test('while another process holds the write lock, batches wait (one try a second) and none is lost', async () => {
+    const dir = await tempDataDir();
+    const quiet = quietLogger();
+    const log = await openAuditLog({ path: dir, retentionMs: 0, bodies: false }, quiet.logger);
+    const other = new Sqlite(databasePath(dir));
+    other.exec('BEGIN IMMEDIATE');
+    // Each try waits for the lock on the event loop (busy_timeout): count those waits.
+    let longGaps = 0;
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      if (now - last > 150) longGaps++;
+      last = now;
+    }, 10);
+    for (let i = 0; i < 30; i++) {
+      for (let j = 0; j < BATCH_ROWS; j++) log.write(record());
+      await sleep(50);
+    }
+    clearInterval(ticker);
+    assert.equal(count(dir), 0);
+    assert.equal(log.stats().queued, 30 * BATCH_ROWS);
+    assert.ok(longGaps >= 1 && longGaps <= 3, `${longGaps} waits for the lock in ~1.5 s`);
+    assert.ok(quiet.lines().some((l) => /writing failed, will retry: database is locked/.test(String(l.msg))));
+    other.exec('COMMIT');
+    other.close();
+    for (let i = 0; i < 300 && log.stats().queued > 0; i++) await sleep(10);
+    assert.deepEqual(log.stats(), { queued: 0, written: 30 * BATCH_ROWS, dropped: 0, failed: 0 });
+    await log.close();
+    assert.equal(count(dir), 30 * BATCH_ROWS);
   });
 
   test('a database from a newer ai-gateway is refused, not written', async () => {

@@ -63,6 +63,8 @@ export class SqliteAuditLog implements AuditLog {
   private readonly writeBatch: (batch: RequestRecord[]) => void;
   private readonly writeCarefully: (batch: RequestRecord[]) => void;
   private closed = false;
+  /** After a failed write: no flush before the retry timer, however full the queue. */
+  private backingOff = false;
   private purging: Promise<number> | undefined;
   private lastWarn = 0;
   private readonly counts = { written: 0, dropped: 0, failed: 0 };
@@ -104,7 +106,7 @@ export class SqliteAuditLog implements AuditLog {
       return;
     }
     this.queue.push(record);
-    if (this.queue.length >= BATCH_ROWS) this.immediate ??= setImmediate(this.flushNow);
+    if (this.queue.length >= BATCH_ROWS && !this.backingOff) this.immediate ??= setImmediate(this.flushNow);
     else this.timer ??= setTimeout(this.flushNow, FLUSH_MS).unref();
   }
 
@@ -135,6 +137,10 @@ export class SqliteAuditLog implements AuditLog {
   purge(): Promise<number> {
     if (this.settings.retentionMs <= 0 || this.closed) return Promise.resolve(0);
     this.purging ??= purgeExpired(this.db, Date.now() - this.settings.retentionMs, () => this.closed)
+      .then((purged) => {
+        if (purged > 0) this.logger.info({ purged, retentionMs: this.settings.retentionMs }, 'audit log: expired records purged');
+        return purged;
+      })
       .catch((err: unknown) => {
         this.logger.warn({ err: (err as Error).message }, 'audit log: purging expired records failed');
         return 0;
@@ -149,8 +155,11 @@ export class SqliteAuditLog implements AuditLog {
 
   private readonly flushNow = (): void => {
     this.cancelTimers();
+    this.backingOff = false;
     if (this.closed || this.queue.length === 0) return;
     if (!this.writeSome()) {
+      // Each try may wait busy_timeout for the lock, on the event loop: not again before RETRY_MS.
+      this.backingOff = true;
       this.timer = setTimeout(this.flushNow, RETRY_MS).unref();
       return;
     }

@@ -16,14 +16,17 @@ export type { AuditLog, AuditLogStats } from './audit-log.js';
 export interface AuditLogOptions {
   /** `storage.path`: the data directory (relative to the working directory); created on first use. */
   path: string;
-  /** `audit.retention` in ms; records older are purged at open and hourly. 0 keeps them forever. */
+  /** `audit.retention` in ms; older records are purged from open on (in the background) and hourly. 0 keeps them forever. */
   retentionMs: number;
   /** `audit.bodies`: keep request and response bodies (when the record carries them). */
   bodies: boolean;
 }
 
-/** How long the gateway's writer waits for another worker's write lock before retrying later. */
-const WRITER_BUSY_MS = 1_000;
+/**
+ * How long the gateway's writer waits for another worker's write lock (held ~1 ms a batch)
+ * before keeping the batch for later. The wait is on the event loop, so it is kept short.
+ */
+const WRITER_BUSY_MS = 250;
 
 export async function openAuditLog(options: AuditLogOptions, logger: Logger): Promise<AuditLog> {
   const file = databasePath(options.path);
@@ -35,7 +38,8 @@ export async function openAuditLog(options: AuditLogOptions, logger: Logger): Pr
     throw err;
   }
   const log = new SqliteAuditLog(db, { retentionMs: options.retentionMs, bodies: options.bodies }, logger);
-  const purged = await log.purge();
-  logger.info({ file, purged, retentionMs: options.retentionMs, bodies: options.bodies }, 'audit log open');
+  logger.info({ file, retentionMs: options.retentionMs, bodies: options.bodies }, 'audit log open');
+  // In the background, in short chunks: after a long pause there may be a lot to delete.
+  void log.purge();
   return log;
 }

@@ -1,11 +1,12 @@
 /**
  * Retention: records older than the cutoff are deleted in chunks of PURGE_CHUNK requests (with
- * their attempts), one short transaction each and a turn of the event loop between, so a month
- * of expired records never holds up requests or the other workers' writes for long.
+ * their attempts), one short transaction each (~4 µs a record: about 1 ms) and a turn of the
+ * event loop between, so a month of expired records never holds up requests or the other
+ * workers' writes for long.
  */
 import type { Database } from '../../storage/database.js';
 
-const PURGE_CHUNK = 2_000;
+const PURGE_CHUNK = 250;
 
 export async function purgeExpired(db: Database, cutoffMs: number, stopped: () => boolean): Promise<number> {
   const expired = db.prepare('SELECT id FROM requests WHERE time_ms < ? ORDER BY time_ms LIMIT ?').pluck();
