@@ -59,6 +59,9 @@ export async function openDatabase(file: string, options: OpenOptions): Promise<
       // survives a crash of the process (not of the machine) without an fsync per transaction.
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
+      // A writer appends: SQLite's own 2 MB page cache does as well as better-sqlite3's 16 MB
+      // default, which would be ~14 MB more resident in every gateway process.
+      db.pragma('cache_size = -2000');
     }
   } catch (err) {
     db.close();
