@@ -1,6 +1,7 @@
 /**
  * ai-gateway [--config FILE] [--port N] [--workers N] [--verbose]
  * ai-gateway check [--config FILE] [--strict]
+ * ai-gateway logs|usage [--config FILE] [options]   (cli/logs.ts, cli/usage.ts)
  */
 import cluster from 'node:cluster';
 import { readFile } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { fail } from './fail.js';
 import { serveProcess } from './serve.js';
 import type { NodeFlagsReport } from './v8-flags.js';
 import { runPrimary } from './workers.js';
+import type { LoadStartup } from './audit-args.js';
 
 const HELP = `ai-gateway — one OpenAI-compatible endpoint in front of every provider
 
@@ -19,6 +21,11 @@ Usage:
   ai-gateway [--config FILE] [--port N] [--workers N]   start the gateway
   ai-gateway check [--config FILE] [--strict]           validate the config and show credentials
                                                         (--strict: unknown keys are errors too)
+  ai-gateway logs [--since 1h] [--provider P] [--status 5xx] [--json] [--follow] …
+                                                        the audit log's requests, newest first
+  ai-gateway usage [--since 30d] [--by provider|provider-key|router|model|key|day] [--json]
+                                                        requests, tokens and cost, grouped
+                                                        (ai-gateway logs --help, usage --help)
 
 Options:
   -c, --config FILE   config file (default: ./ai-gateway-config.yaml, else the embedded default)
@@ -100,7 +107,27 @@ async function serve(startup: Startup, flags: ServeFlags, nodeFlags: NodeFlagsRe
   await serveProcess(compiled, logging, port);
 }
 
+type Command = (argv: string[], load: LoadStartup) => Promise<void>;
+
+/** Commands with options of their own (loaded only when run): the first word after the global options. */
+function auditCommand(argv: string[]): { run: () => Promise<Command>; args: string[] } | undefined {
+  const takesValue = new Set(['-c', '--config', '-p', '--port', '-w', '--workers']);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (takesValue.has(arg)) i++;
+    else if (!arg.startsWith('-')) {
+      const args = [...argv.slice(0, i), ...argv.slice(i + 1)];
+      if (arg === 'logs') return { run: async () => (await import('./logs.js')).runLogs, args };
+      if (arg === 'usage') return { run: async () => (await import('./usage.js')).runUsage, args };
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
 async function main(nodeFlags: NodeFlagsReport): Promise<void> {
+  const audit = auditCommand(process.argv.slice(2));
+  if (audit) return (await audit.run())(audit.args, load);
   let parsed;
   try {
     parsed = parseArgs({
