@@ -1,6 +1,6 @@
 /**
- * Starts what watches the gateway, from the config: the price table, metrics, alert rules and
- * traces; the audit log joins here. Each is created only when the config asks for
+ * Starts what watches the gateway, from the config: the price table, the audit log, metrics,
+ * alert rules and traces. Each is created only when the config asks for
  * it and attaches to the pipeline's bus or record sinks; `close()` flushes them all (shutdown).
  */
 import type { Gateway } from '../server/gateway.js';
@@ -21,6 +21,13 @@ export async function startObservability(gw: Gateway, logger: Logger): Promise<O
   const { config } = gw.compiled;
   // Prices are read when each record is built; a table that fails to load leaves config prices.
   gw.prices = await createPriceBook(config.pricing, (err) => logger.warn({ err: String(err) }, 'price table not loaded: only config prices apply'));
+  if (config.audit.enabled) {
+    // The SQLite driver is a native module: loaded only when the audit log is on.
+    const { openAuditLog } = await import('./audit/index.js');
+    const audit = await openAuditLog({ path: config.storage.path, retentionMs: config.audit.retention, bodies: config.audit.bodies }, logger);
+    addRecordSink(gw, audit);
+    closers.push(() => audit.close());
+  }
   if (config.metrics.enabled) {
     const metrics = await createMetrics(gw);
     gw.metrics = metrics;
