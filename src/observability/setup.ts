@@ -22,9 +22,9 @@ export async function startObservability(gw: Gateway, logger: Logger): Promise<O
   // Prices are read when each record is built; a table that fails to load leaves config prices.
   gw.prices = await createPriceBook(config.pricing, (err) => logger.warn({ err: String(err) }, 'price table not loaded: only config prices apply'));
   if (config.audit.enabled) {
-    // The SQLite driver is a native module: loaded (on the writer thread) only when the audit log is on.
-    const { startAuditLog } = await import('./audit/index.js');
-    const audit = await startAuditLog({ path: config.storage.path, retentionMs: config.audit.retention, bodies: config.audit.bodies }, logger);
+    // The SQLite driver is a native module: loaded only when the audit log is on.
+    const { openAuditLog } = await import('./audit/index.js');
+    const audit = await openAuditLog({ path: config.storage.path, retentionMs: config.audit.retention, bodies: config.audit.bodies }, logger);
     addRecordSink(gw, audit);
     closers.push(() => audit.close());
   }

@@ -13,12 +13,6 @@ import { AUDIT_COMPONENT, AUDIT_MIGRATIONS } from './schema.js';
 
 export type { AuditLog, AuditLogStats } from './audit-log.js';
 
-/** The audit log the gateway runs: SQLite on a writer thread, off the event loop that serves. */
-export async function startAuditLog(options: AuditLogOptions, logger: Logger): Promise<AuditLog> {
-  const { ThreadedAuditLog } = await import('./threaded-audit-log.js');
-  return ThreadedAuditLog.start(options, logger);
-}
-
 export interface AuditLogOptions {
   /** `storage.path`: the data directory (relative to the working directory); created on first use. */
   path: string;
