@@ -29,6 +29,8 @@ export interface RequestReceived {
   body?: string;
   /** Wall clock (Date.now()) when the request arrived. */
   time: number;
+  /** `performance.now()` when the request arrived (span clocks). */
+  startedAt: number;
   /** Monotonic clock, milliseconds. */
   at: number;
 }

@@ -123,6 +123,7 @@ export function observeRequest(
       ...what,
       traceparent: typeof traceparent === 'string' ? traceparent : undefined,
       time: Date.now() - ctx.elapsedMs(),
+      startedAt: ctx.startedAt,
       at: gw.compiled.clock(),
     });
   }

@@ -112,9 +112,9 @@ export class RequestSpans {
       [GATEWAY.endpoint]: event.endpoint,
       [GATEWAY.dialect]: event.dialect,
     };
-    // The request arrived before it was decoded: start the span then (Date.now() differences
-    // carried onto the span clock, which is performance.now()-based).
-    const startTime = performance.now() - Math.max(0, Date.now() - event.time);
+    // The request arrived before it was decoded: the span starts at its arrival, on the
+    // performance.now() clock the SDK's span times use.
+    const startTime = event.startedAt;
     const root = this.tracer.startSpan(spanName(operation, event.model ?? ''), { kind: SpanKind.SERVER, attributes, startTime }, parent);
     this.traces.set(event.requestId, { root, operation, stream: event.stream, attempts: new Map(), current: undefined });
   }

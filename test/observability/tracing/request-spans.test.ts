@@ -24,7 +24,7 @@ beforeEach(() => {
 });
 
 const request = (requestId: string, traceparent?: string): PipelineEvent => ({
-  type: 'request', requestId, endpoint: 'chat', route: 'r', model: 'gpt-4o-mini', stream: true, dialect: 'openai-chat', traceparent, time: Date.now(), at: 0,
+  type: 'request', requestId, endpoint: 'chat', route: 'r', model: 'gpt-4o-mini', stream: true, dialect: 'openai-chat', traceparent, time: Date.now(), startedAt: performance.now(), at: 0,
 });
 const start = (requestId: string, attempt: number): PipelineEvent => ({
   type: 'attempt_start', requestId, attempt, provider: 'openai', model: 'gpt-4o-mini', credential: 'env:OPENAI_API_KEY …cdef', mode: 'piped', at: 0,
