@@ -6,8 +6,11 @@
 import type { Usage } from './chat-types.js';
 import type { GatewayError } from './gateway-error.js';
 
-/** The API a request came in on (`passthrough`: `/{provider}/…`, relayed as it came). */
-export type Endpoint = 'chat' | 'embeddings' | 'messages' | 'count_tokens' | 'responses' | 'passthrough';
+/**
+ * The API a request came in on (`passthrough`: `/{provider}/…`, relayed as it came; `other`: a
+ * path that is no endpoint, refused).
+ */
+export type Endpoint = 'chat' | 'embeddings' | 'messages' | 'count_tokens' | 'responses' | 'passthrough' | 'other';
 
 /** How an attempt's answer reaches the client. */
 export type AnswerMode = 'piped' | 'translated' | 'local';

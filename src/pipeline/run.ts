@@ -115,6 +115,7 @@ export function observeRequest(
   after?: (done: RequestDone) => void,
 ): void {
   const { bus } = gw;
+  ctx.observed = true;
   if (bus.active) {
     const traceparent = ctx.req.headers.traceparent;
     bus.emit({

@@ -36,6 +36,8 @@ export class RequestContext {
   interrupted = false;
   provider: string | undefined;
   attempts = 0;
+  /** The pipeline (or passthrough) told the bus of this request: it will be recorded. */
+  observed = false;
   /** The code of the error the client got, when it got one (for the audit log). */
   errorCode: string | null = null;
   /** The client's API, set by the route: errors are rendered in it (OpenAI's when unset). */

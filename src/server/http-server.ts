@@ -20,6 +20,7 @@ import { CorsPolicy, isPreflight, originNotAllowed } from './cors.js';
 import { hostNotAllowed, HostCheck, isLoopback } from './host-check.js';
 import { readTlsFiles } from './tls.js';
 import { logDone } from './request-log.js';
+import { recordRefused } from '../observability/records/refused-request.js';
 
 export type GatewayServer = Server | HttpsServer;
 
@@ -43,6 +44,8 @@ export function createHttpServer(gw: Gateway): GatewayServer {
     if (error.status >= 500 && !(err instanceof Error && err.name === 'GatewayError')) {
       gw.logger.error({ requestId: ctx.id, err: (err as Error)?.message }, 'unexpected error');
     }
+    // Refused before the pipeline: recorded all the same (its close reports how it ended).
+    recordRefused(gw, ctx);
     if (!ctx.clientGone) {
       // The rest of a body that is still arriving is not worth reading: answer, then close.
       if (!ctx.req.complete) ctx.res.shouldKeepAlive = false;

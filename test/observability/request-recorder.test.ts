@@ -90,9 +90,22 @@ describe('request records', () => {
     });
     assert.equal(res.status, 400);
     await res.text();
-    // A request refused before the pipeline (decode) has no record: it never reached a route.
+    // Refused before the pipeline (its body does not decode): recorded all the same.
+    const refused = await next();
+    assert.equal(refused.status, 400);
+    assert.equal(refused.router, 'oa');
+    assert.equal(refused.endpoint, 'chat');
+    assert.equal(refused.model_requested, null);
+    assert.equal(refused.error_code, 'invalid_value');
+    assert.deepEqual(refused.attempts, []);
+    // An unknown path and a health check: the first recorded, the second not.
+    await (await fetch(`${gw.url}/no-such-route`)).text();
+    await (await fetch(`${gw.url}/health`)).text();
+    const unknown = await next();
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.endpoint, 'other');
     await new Promise((r) => setTimeout(r, 30));
-    assert.equal(records.length, 0);
+    assert.equal(records.length, 0, 'health checks are not recorded');
     openai.setNext({ status: 429, headers: { 'retry-after': '7' } });
     const limited = await fetch(`${gw.url}/router/oa/v1/chat/completions`, {
       method: 'POST',

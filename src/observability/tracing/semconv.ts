@@ -59,6 +59,7 @@ const OPERATIONS: Record<Endpoint, string> = {
   count_tokens: 'count_tokens',
   // A relayed request whose body is not read: what it does is the provider's path.
   passthrough: 'passthrough',
+  other: 'other',
 };
 
 export function operationName(endpoint: Endpoint): string {
