@@ -5,7 +5,7 @@ import OpenAI from 'openai';
 import { startInProcess, type InProcessGateway } from '../helpers/in-process.js';
 import { startOpenAISimulator, type OpenAISimulator } from '../simulators/openai.js';
 
-const KEY = 'sk-root-v1-test-key-0123456789abcdef';
+const KEY = 'test-openai-key-root-v1-0123456789abcdef';
 
 describe('root /v1', () => {
   let sim: OpenAISimulator;
