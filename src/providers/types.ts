@@ -149,6 +149,11 @@ export interface NativeEndpoint {
   buildRequest(body: Buffer | string, target: NativeTarget): UpstreamRequest;
 }
 
+/** The endpoint when this provider and model answer it natively, else undefined. */
+export function nativeFor(endpoint: NativeEndpoint | undefined, provider: ProviderRuntime, model: string): NativeEndpoint | undefined {
+  return endpoint && (endpoint.serves?.(provider, model) ?? true) ? endpoint : undefined;
+}
+
 /** Client dialects other than OpenAI chat that a provider may answer natively. */
 export interface NativeEndpoints {
   messages?: NativeEndpoint;

@@ -5,6 +5,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Candidate } from '../../core/router.js';
+import { nativeFor } from '../../providers/types.js';
 import type { ClientExchange, Plan } from '../../pipeline/exchange.js';
 import { countTokensEstimate } from './count-tokens.js';
 import { decodeMessagesBody, type DecodedMessagesRequest } from './decode.js';
@@ -31,8 +32,8 @@ export class CountTokensExchange implements ClientExchange {
 
   async plan(candidate: Candidate): Promise<Plan> {
     const { provider } = candidate.target;
-    const native = provider.adapter.native?.countTokens;
-    if (native && (native.serves?.(provider, candidate.model) ?? true)) {
+    const native = nativeFor(provider.adapter.native?.countTokens, provider, candidate.model);
+    if (native) {
       const clientHeaders = anthropicHeaders(this.headers);
       const request = native.buildRequest(nativeBody(this.raw, this.body, candidate.model), { provider, model: candidate.model, stream: false, parsed: this.body, clientHeaders });
       return { mode: 'piped', request, stream: false };

@@ -5,7 +5,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Candidate } from '../../core/router.js';
-import type { ChatTarget, NativeEndpoint } from '../../providers/types.js';
+import { nativeFor, type ChatTarget } from '../../providers/types.js';
 import type { ClientExchange, Plan } from '../../pipeline/exchange.js';
 import { nativeBody } from '../../pipeline/native-body.js';
 import { decodeMessagesBody, reasoningEffortFor, type DecodedMessagesRequest } from './decode.js';
@@ -50,8 +50,8 @@ export class MessagesExchange implements ClientExchange {
 
   plan(candidate: Candidate, requestId: string): Plan {
     const { provider } = candidate.target;
-    const native: NativeEndpoint | undefined = provider.adapter.native?.messages;
-    if (native && (native.serves?.(provider, candidate.model) ?? true)) {
+    const native = nativeFor(provider.adapter.native?.messages, provider, candidate.model);
+    if (native) {
       const request = native.buildRequest(nativeBody(this.raw, this.body, candidate.model), { provider, model: candidate.model, stream: this.stream, parsed: this.body, clientHeaders: this.clientHeaders });
       return { mode: 'piped', request, stream: this.stream, usage: { family: 'anthropic', stream: this.stream, dropUsageEvent: false } };
     }

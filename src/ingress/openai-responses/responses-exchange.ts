@@ -6,7 +6,7 @@
  * translated once on first need, and its answer as a Response.
  */
 import type { Candidate } from '../../core/router.js';
-import type { ChatTarget } from '../../providers/types.js';
+import { nativeFor, type ChatTarget } from '../../providers/types.js';
 import type { ClientExchange, Plan } from '../../pipeline/exchange.js';
 import { nativeBody } from '../../pipeline/native-body.js';
 import { responsesToChat, type DecodedResponsesRequest } from './decode.js';
@@ -48,8 +48,8 @@ export class ResponsesExchange implements ClientExchange {
 
   plan(candidate: Candidate, requestId: string): Plan {
     const { provider } = candidate.target;
-    const native = provider.adapter.native?.responses;
-    if (native && !this.ours && (native.serves?.(provider, candidate.model) ?? true)) {
+    const native = this.ours ? undefined : nativeFor(provider.adapter.native?.responses, provider, candidate.model);
+    if (native) {
       const request = native.buildRequest(nativeBody(this.raw, this.body, candidate.model), { provider, model: candidate.model, stream: this.stream, parsed: this.body });
       return { mode: 'piped', request, stream: this.stream, usage: { family: 'openai', stream: this.stream, dropUsageEvent: false } };
     }

@@ -26,6 +26,13 @@ export interface UsageTapOptions {
 }
 
 const EVENT_END = Buffer.from('\n\n');
+/** The keys searched for, as bytes once: a tap is made per answer. */
+const KEYS = new Map<string, Buffer>();
+const keyBytes = (key: string): Buffer => {
+  let bytes = KEYS.get(key);
+  if (!bytes) KEYS.set(key, (bytes = Buffer.from(key)));
+  return bytes;
+};
 /** How much of an answer's start and end is kept to search: usage objects are far smaller. */
 const KEPT = 2048;
 const EMPTY = Buffer.alloc(0);
@@ -53,7 +60,7 @@ export class UsageTap {
   events = 0;
 
   constructor(private readonly options: UsageTapOptions) {
-    this.key = Buffer.from(options.key ?? '"usage":{');
+    this.key = keyBytes(options.key ?? '"usage":{');
   }
 
   /** The bytes to send for this read: the read itself, or less when a usage event is cut out. */
