@@ -27,12 +27,17 @@ export interface AuditLogOptions {
  * before keeping the batch for later. The wait is on the event loop, so it is kept short.
  */
 const WRITER_BUSY_MS = 250;
+/** How long opening waits for another process's migration or write (startup only). */
+const STARTUP_BUSY_MS = 10_000;
 
 export async function openAuditLog(options: AuditLogOptions, logger: Logger): Promise<AuditLog> {
   const file = databasePath(options.path);
-  const db = await openDatabase(file, { busyTimeoutMs: WRITER_BUSY_MS });
+  // Workers starting together migrate the same file one at a time: at startup each may wait
+  // its turn long; once serving, the writer's waits are kept short.
+  const db = await openDatabase(file, { busyTimeoutMs: STARTUP_BUSY_MS });
   try {
     migrate(db, file, AUDIT_COMPONENT, AUDIT_MIGRATIONS);
+    db.pragma(`busy_timeout = ${WRITER_BUSY_MS}`);
   } catch (err) {
     db.close();
     throw err;
